@@ -1,0 +1,273 @@
+"""The command line: typer signatures, one core call per command, and printing.
+
+Only typer and this module are imported to print help or the version; every command
+imports what it needs when it runs (pydantic models, rich, docx, jinja2).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .errors import CdoError
+
+if TYPE_CHECKING:
+    from .findings import Finding
+    from .schemes import Registry
+
+
+class _Group(TyperGroup):
+    """Catches the one error hierarchy once, for every command and subcommand."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CdoError as exc:
+            _print_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+
+def _print_error(exc: CdoError) -> None:
+    typer.echo(f"错误：{exc.message}", err=True)
+    if exc.hint:
+        typer.echo(f"提示：{exc.hint}", err=True)
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="cdo",
+    help=(
+        "首席数据官制度工具：方案、名册、逾期报送与附件表格。\n\n"
+        "Tools for Guangdong cities' Chief Data Officer schemes.\n\n"
+        "\b\n例：\n  cdo policy list\n  cdo init --scheme puning -o roster.yaml\n"
+        "  cdo validate roster.yaml\n  cdo overdue --as-of 2023-11-01\n"
+        "  cdo render attachment2 --dept 市公安局"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+policy_app = typer.Typer(
+    cls=_Group,
+    help="查看和检查方案文件（policies/*.yaml）。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+schema_app = typer.Typer(
+    cls=_Group,
+    help="输出 JSON Schema（draft 2020-12），供编辑器补全和检查。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(policy_app, name="policy")
+app.add_typer(schema_app, name="schema")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cdo {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    policies: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--policies",
+            help="另外的方案文件夹（可多次指定）；同 id 的方案覆盖内置方案。也可用环境变量 "
+            "CDO_POLICIES（路径列表）。",
+            metavar="DIR",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", help="显示版本并退出。", callback=_version, is_eager=True),
+    ] = False,
+) -> None:
+    """首席数据官制度工具。"""
+    ctx.obj = {"policies": list(policies or [])}
+
+
+def _registry(ctx: typer.Context) -> Registry:
+    from .schemes import Registry
+
+    root = ctx.find_root()
+    obj = root.obj or {}
+    if "registry" not in obj:
+        obj["registry"] = Registry(obj.get("policies", []))
+        root.obj = obj
+    registry: Registry = obj["registry"]
+    return registry
+
+
+def _out(text: str) -> None:
+    """Write text for people; unencodable characters degrade instead of crashing."""
+    stream = sys.stdout
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = stream.encoding or "utf-8"
+        stream.write(text.encode(encoding, errors="replace").decode(encoding))
+    stream.flush()
+
+
+def _out_bytes(data: bytes) -> None:
+    """Write machine-readable output (JSON, CSV, …) as UTF-8 whatever the locale."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # an in-memory stream (tests)
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        sys.stdout.flush()
+        buffer.write(data)
+        buffer.flush()
+
+
+# ---------------------------------------------------------------- policy
+
+
+@policy_app.command("list")
+def policy_list(ctx: typer.Context) -> None:
+    """列出找到的方案：城市、文号、印发日期，以及单位、职位、事项、附件的数量。
+
+    \b
+    例：
+      cdo policy list
+      cdo --policies ./我的方案 policy list
+    """
+    from .views import scheme_list_table
+
+    registry = _registry(ctx)
+    rows = [(registry.get(i), registry.files[i].origin) for i in registry.ids()]
+    _out(scheme_list_table(rows))
+
+
+@policy_app.command("show")
+def policy_show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="方案 id，如 puning。", metavar="NAME")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text：便于阅读；json：完整方案，供脚本使用。"),
+    ] = "text",
+) -> None:
+    """显示一个方案：职位、单位、按日期排列的期限、附件。
+
+    \b
+    例：
+      cdo policy show puning
+      cdo policy show zhaoqing --format json > zhaoqing.json
+    """
+    scheme = _registry(ctx).get(name)
+    if fmt == "json":
+        import json
+
+        data = scheme.model_dump(mode="json")
+        _out_bytes((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    elif fmt == "text":
+        from .views import scheme_view
+
+        _out(scheme_view(scheme))
+    else:
+        raise _bad_format(fmt, ["text", "json"])
+
+
+@policy_app.command("check")
+def policy_check(
+    files: Annotated[
+        list[Path], typer.Argument(help="要检查的方案文件。", metavar="FILE...", show_default=False)
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text 或 json。")] = "text",
+) -> None:
+    """检查方案文件：结构、引用，以及方案内部的矛盾（如期限早于印发日期）。
+
+    有错误时退出码为 1；只有警告时为 0。
+
+    \b
+    例：
+      cdo policy check policies/shantou.yaml
+    """
+    from .schemes import check_file
+
+    findings: list[Finding] = []
+    for path in files:
+        findings += check_file(path)[1]
+    _report(findings, fmt, files=[str(p) for p in files])
+
+
+def _report(findings: list[Finding], fmt: str, files: list[str], summary: str = "") -> None:
+    from .findings import has_errors
+    from .report import findings_json, findings_text
+
+    if fmt == "json":
+        _out_bytes(findings_json(findings).encode("utf-8"))
+    elif fmt == "text":
+        _out(findings_text(findings, files, color=_color()) + summary)
+    else:
+        raise _bad_format(fmt, ["text", "json"])
+    if has_errors(findings):
+        raise typer.Exit(1)
+
+
+def _color() -> bool:
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _bad_format(fmt: str, choices: list[str]) -> CdoError:
+    from .errors import UsageError
+
+    return UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(choices)}")
+
+
+# ---------------------------------------------------------------- schema
+
+
+@schema_app.command("policy")
+def schema_policy() -> None:
+    """方案文件的 JSON Schema。
+
+    \b
+    例：
+      cdo schema policy > policy.schema.json
+    """
+    from .schema import policy_schema, to_json
+
+    _out_bytes(to_json(policy_schema()))
+
+
+@schema_app.command("roster")
+def schema_roster(
+    ctx: typer.Context,
+    scheme: Annotated[
+        str | None,
+        typer.Option("--scheme", help="按某方案列出可选的单位名称、职位和事项，便于补全。"),
+    ] = None,
+) -> None:
+    """名册文件的 JSON Schema。
+
+    在名册第一行写 `# yaml-language-server: $schema=roster.schema.json`，
+    编辑器（VS Code 的 YAML 插件等）即可补全和检查。
+
+    \b
+    例：
+      cdo schema roster --scheme puning > roster.schema.json
+    """
+    from .schema import roster_schema, to_json
+
+    _out_bytes(to_json(roster_schema(_registry(ctx).get(scheme) if scheme else None)))
+
+
+def main() -> None:
+    """Entry point of the ``cdo`` script."""
+    app()

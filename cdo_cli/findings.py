@@ -1,0 +1,76 @@
+"""Findings: what a check reports about a file, with where and how serious."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+Path_ = tuple[str | int, ...]
+
+
+class Severity(str, Enum):
+    """How serious a finding is: errors make a file invalid, warnings ask a person to look."""
+
+    error = "error"
+    warning = "warning"
+
+
+SEVERITY_LABELS = {Severity.error: "错误", Severity.warning: "警告"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one file, at a key path that is turned into line and column."""
+
+    code: str
+    severity: Severity
+    message: str
+    path: Path_ = ()
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` as far as known."""
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def at(self, file: str, line: int | None, column: int | None) -> Finding:
+        """The same finding placed in a file."""
+        return replace(self, file=file, line=line, column=column)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with every field."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+            "path": list(self.path),
+        }
+
+
+def error(code: str, message: str, path: Path_ = (), hint: str | None = None) -> Finding:
+    """An error finding."""
+    return Finding(code, Severity.error, message, path, hint=hint)
+
+
+def warning(code: str, message: str, path: Path_ = (), hint: str | None = None) -> Finding:
+    """A warning finding."""
+    return Finding(code, Severity.warning, message, path, hint=hint)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    """True when any finding is an error."""
+    return any(f.severity is Severity.error for f in findings)

@@ -1,0 +1,87 @@
+"""Turning pydantic's validation errors into findings a civil servant can act on."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .findings import Finding, error
+
+_MESSAGES = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "未知的键",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表（每项以“- ”开头）",
+    "dict_type": "应为键值对（映射）",
+    "model_type": "应为键值对（映射）",
+    "model_attributes_type": "应为键值对（映射）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "不是有效的日期（应为 YYYY-MM-DD）",
+    "date_from_datetime_parsing": "不是有效的日期（应为 YYYY-MM-DD）",
+    "date_from_datetime_inexact": "不是有效的日期（应为 YYYY-MM-DD）",
+    "string_pattern_mismatch": "格式不对（只能用小写字母、数字和下划线，以字母开头）",
+    "string_too_short": "不能为空",
+    "too_short": "不能为空",
+    "enum": "不是允许的取值",
+    "literal_error": "不是允许的取值",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "value_error": "取值无效",
+}
+
+
+def field_names(models: Iterable[type[BaseModel]]) -> list[str]:
+    """Every field name of the given models, for "did you mean" on unknown keys."""
+    names: set[str] = set()
+    for model in models:
+        names.update(model.model_fields)
+    return sorted(names)
+
+
+def findings_from(exc: ValidationError, vocabulary: list[str], code: str) -> list[Finding]:
+    """One error finding per pydantic error, with its key path and a Chinese message."""
+    out: list[Finding] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        kind = err["type"]
+        message = _MESSAGES.get(kind, err["msg"])
+        hint = None
+        if kind == "extra_forbidden" and loc:
+            key = str(loc[-1])
+            close = difflib.get_close_matches(key, vocabulary, n=1, cutoff=0.6)
+            message = f"未知的键“{key}”"
+            hint = f"是否应为“{close[0]}”？" if close else "请检查拼写，或删除该键。"
+        elif kind in {"enum", "literal_error"}:
+            expected = err.get("ctx", {}).get("expected")
+            message = f"{message}：{_value(err)}" + (f"；可选：{expected}" if expected else "")
+        elif kind.startswith("date"):
+            message = f"“{_value(err)}”{message}"
+        elif kind == "value_error":
+            message = str(err.get("ctx", {}).get("error") or err["msg"])
+        if loc and kind != "extra_forbidden" and kind != "missing":
+            message = f"{_dotted(loc)}：{message}"
+        elif kind == "missing":
+            message = f"缺少必填项“{loc[-1]}”" if loc else message
+        out.append(error(code if kind != "extra_forbidden" else "key-unknown", message, loc, hint))
+    return out
+
+
+def _value(err: Any) -> str:
+    value = err.get("input")
+    return str(value) if not isinstance(value, dict | list) else type(value).__name__
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic puts the union member's type name into loc ("list[Person]", "Person").
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part)

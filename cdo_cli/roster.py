@@ -1,0 +1,93 @@
+"""The roster model: what a bureau keeps for one scheme, unit by unit.
+
+A roster names its scheme, then for each unit (by any of its names in the scheme) the
+people who hold each role and the filings the unit has made. Everything a person
+fills in by hand may be left blank; completeness is the validator's question, not
+the model's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _text(value: Any) -> Any:
+    """Numbers written without quotes (a mobile number) are text here."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    """A single person may be written as a mapping instead of a one-item list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, dict) else value
+
+
+Blank = Annotated[str | None, BeforeValidator(_text)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(_Strict):
+    """One holder of a role (an officer, a work contact or a support-team member)."""
+
+    name: Blank = Field(None, description="姓名")
+    title: Blank = Field(None, description="职务（如：副局长）")
+    office: Blank = Field(None, description="科室（股室），工作联系人填写")
+    phone: Blank = Field(None, description="联系电话：手机或带区号的座机，如 0663-6186213")
+    email: Blank = Field(None, description="电子邮箱")
+    appointed: dt.date | None = Field(None, description="任命（确定）日期，YYYY-MM-DD")
+    qualification: Blank = Field(
+        None, description="支撑团队成员的资质：相关专业背景，或数字化工作经历年限"
+    )
+    note: Blank = Field(None, description="备注")
+
+    def is_blank(self) -> bool:
+        """True when nothing identifying the person has been filled in."""
+        return not (self.name or self.title or self.phone or self.email)
+
+
+People = Annotated[list[Person], BeforeValidator(_as_list)]
+
+
+class Filing(_Strict):
+    """A filing a unit has made: which duty, for which period, and when it was handed in."""
+
+    obligation: str = Field(min_length=1, description="事项 id，见 cdo policy show")
+    period: int | None = Field(None, ge=1900, le=2200, description="年度事项的年份，如 2023")
+    date: dt.date = Field(description="报送日期，YYYY-MM-DD")
+    note: Blank = Field(None, description="备注（如文号）")
+
+
+class UnitEntry(_Strict):
+    """One unit's officers, contacts, support team and filings."""
+
+    officers: dict[str, People] = Field(
+        default_factory=dict, description="按职位 id 列出任职人员（见 cdo policy show）"
+    )
+    filings: list[Filing] = Field(default_factory=list, description="已报送的材料")
+    note: Blank = Field(None, description="备注")
+
+
+class Roster(_Strict):
+    """A roster of one scheme."""
+
+    scheme: str = Field(min_length=1, description="方案 id，如 puning、zhaoqing、huizhou")
+    note: Blank = Field(None, description="备注（如填报单位、更新日期）")
+    units: dict[str, UnitEntry | None] = Field(
+        default_factory=dict, description="按单位名称（全称或文件中的其他写法）列出"
+    )
+
+
+ROSTER_MODELS: list[type[BaseModel]] = [Roster, UnitEntry, Filing, Person]

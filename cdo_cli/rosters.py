@@ -1,0 +1,166 @@
+"""Loading rosters: read, parse, check shape, resolve the scheme and unit names.
+
+:func:`load_roster` returns findings (for ``cdo validate``); :func:`load_valid_roster`
+is for commands that need a usable roster (overdue, render) and raises when it has
+errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from .errors import CdoError, EXIT_FINDINGS, InvalidInputError, UsageError
+from .findings import Finding, error, has_errors
+from .loading import Source, parse, read_source
+from .model_errors import field_names, findings_from
+from .policy import Scheme, Unit
+from .roster import ROSTER_MODELS, Person, Roster, UnitEntry
+from .schemes import finding_from_error, place
+from .suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from .schemes import Registry
+
+
+class RosterInvalidError(CdoError):
+    """A roster a command needs has errors; carries the validator's findings (exit 1)."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, findings: list[Finding]) -> None:
+        from .report import findings_text
+
+        files = list(dict.fromkeys(f.file for f in findings))
+        super().__init__(
+            "名册有错误，请先改正：\n" + findings_text(findings, files).rstrip(),
+            hint=f"运行 cdo validate {' '.join(files)} 查看全部问题。",
+        )
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class LoadedRoster:
+    """A roster whose shape is valid, with its scheme and units resolved to their full names."""
+
+    source: Source
+    roster: Roster
+    scheme: Scheme
+    # Canonical unit name -> (the key as written, the entry).
+    entries: dict[str, tuple[str, UnitEntry]]
+
+    @property
+    def name(self) -> str:
+        """The file name to show."""
+        return self.source.name
+
+    def entry(self, unit: Unit) -> UnitEntry | None:
+        """The roster's entry for a unit, if it has one."""
+        found = self.entries.get(unit.name)
+        return found[1] if found else None
+
+    def holders(self, unit: Unit, role_id: str) -> list[Person]:
+        """The people the roster names for a role in a unit (blank ones left out)."""
+        entry = self.entry(unit)
+        if entry is None:
+            return []
+        return [p for p in entry.officers.get(role_id, []) if not p.is_blank()]
+
+
+def load_roster(
+    path: Path, registry: Registry, display: str | None = None
+) -> tuple[LoadedRoster | None, list[Finding]]:
+    """Read a roster and check its shape, scheme and unit names.
+
+    Returns the roster (None where it cannot be used at all) and the findings so far,
+    already placed at file:line:column. Cross-record checks are in roster_checks.
+    """
+    source = read_source(path, display)  # UnreadableError: exit 2
+    try:
+        data = parse(source)
+    except InvalidInputError as exc:
+        return None, [finding_from_error(exc)]
+    return resolve(source, data, registry)
+
+
+def resolve(
+    source: Source, data: Any, registry: Registry
+) -> tuple[LoadedRoster | None, list[Finding]]:
+    """Turn parsed data into a LoadedRoster, or findings saying why it cannot be."""
+    if not isinstance(data, dict):
+        what = "列表" if isinstance(data, list) else "单个值"
+        return None, place(
+            source,
+            [error("roster-shape", f"名册的顶层应为键值对（scheme、units），这里是{what}")],
+        )
+    try:
+        roster = Roster.model_validate(data)
+    except ValidationError as exc:
+        return None, place(source, findings_from(exc, field_names(ROSTER_MODELS), "roster-invalid"))
+    if roster.scheme not in registry.files:
+        hint = did_you_mean(roster.scheme, registry.ids()) or f"可用的方案：{'、'.join(registry.ids())}"
+        return None, place(
+            source, [error("scheme-unknown", f"没有名为“{roster.scheme}”的方案", ("scheme",), hint)]
+        )
+    scheme = registry.get(roster.scheme)
+    index = scheme.unit_index()
+    findings: list[Finding] = []
+    entries: dict[str, tuple[str, UnitEntry]] = {}
+    for key, entry in roster.units.items():
+        unit = index.get(key)
+        if unit is None:
+            findings.append(
+                error(
+                    "unit-unknown",
+                    f"“{key}”不是{scheme.city}方案范围内的单位",
+                    ("units", key),
+                    did_you_mean(key, index) or "运行 cdo policy show 查看单位名单。",
+                )
+            )
+            continue
+        if unit.name in entries:
+            first = entries[unit.name][0]
+            findings.append(
+                error(
+                    "unit-duplicate",
+                    f"“{key}”与“{first}”是同一单位（{unit.name}），不能重复列出",
+                    ("units", key),
+                    "请把两处内容合并到一处。",
+                )
+            )
+            continue
+        entries[unit.name] = (key, entry or UnitEntry())
+    return LoadedRoster(source, roster, scheme, entries), place(source, findings)
+
+
+def load_valid_roster(path: Path, registry: Registry) -> LoadedRoster:
+    """A roster with no errors (warnings allowed), or RosterInvalidError."""
+    from .roster_checks import check_roster
+
+    loaded, findings = load_roster(path, registry)
+    if loaded is not None:
+        findings += place(loaded.source, check_roster(loaded))
+    if loaded is None or has_errors(findings):
+        raise RosterInvalidError([f for f in findings if f.severity.value == "error"])
+    return loaded
+
+
+def default_roster(explicit: list[Path] | None) -> list[Path]:
+    """The rosters a command works on: those given, else roster.yaml here if present."""
+    if explicit:
+        return explicit
+    here = Path("roster.yaml")
+    return [here] if here.is_file() else []
+
+
+__all__ = [
+    "LoadedRoster",
+    "RosterInvalidError",
+    "UsageError",
+    "default_roster",
+    "load_roster",
+    "load_valid_roster",
+]

@@ -1,0 +1,152 @@
+"""Readable views of schemes (rich tables), returned as text for the CLI to print."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .policy import KIND_LABELS, Due, Obligation, Scheme
+
+
+def render_rich(*renderables: Any, width: int | None = None) -> str:
+    """Rich renderables as text; colour only on a terminal and without NO_COLOR."""
+    tty = sys.stdout.isatty()
+    color = tty and not os.environ.get("NO_COLOR")
+    if width is None:
+        width = shutil.get_terminal_size((120, 40)).columns if tty else 120
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system="auto" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+    )
+    for item in renderables:
+        console.print(item)
+    return buffer.getvalue()
+
+
+def scheme_list_table(rows: list[tuple[Scheme, str]]) -> str:
+    """The table of ``cdo policy list``."""
+    table = Table(title="已找到的首席数据官制度方案", title_justify="left")
+    for header in ("方案", "城市", "文号", "印发日期", "单位", "职位", "事项", "附件", "来源"):
+        table.add_column(header, no_wrap=header in {"方案", "印发日期"})
+    for scheme, origin in rows:
+        table.add_row(
+            scheme.id,
+            scheme.city,
+            scheme.document.doc_number or "（无文号）",
+            scheme.document.issued.isoformat(),
+            str(len(scheme.units)),
+            str(len(scheme.roles)),
+            str(len(scheme.obligations)),
+            str(len(scheme.forms)),
+            origin,
+        )
+    return render_rich(table)
+
+
+def due_label(due: Due | None, due_text: str | None = None) -> str:
+    """A due date in words: 2023-10-30, or 每年12月31日（自2023年起）, or the document's text."""
+    if due is None:
+        return due_text or "未规定"
+    if due.date is not None:
+        label = due.date.isoformat()
+    else:
+        label = f"每年{due.month}月{due.day}日（自{due.first_period}年起）"
+    return label + ("（推定）" if due.assumed else "")
+
+
+def deadlines(scheme: Scheme) -> list[Obligation]:
+    """Obligations with a date, in date order (recurring ones by their first due date)."""
+    dated = [o for o in scheme.obligations if o.due is not None]
+
+    def key(o: Obligation) -> tuple[str, str]:
+        assert o.due is not None
+        first = o.due.date or o.due.dates(_far_future())[0][1]
+        return (first.isoformat(), o.id)
+
+    return sorted(dated, key=key)
+
+
+def _far_future() -> Any:
+    import datetime as dt
+
+    return dt.date(2200, 12, 31)
+
+
+def scheme_view(scheme: Scheme) -> str:
+    """The readable view of ``cdo policy show``."""
+    doc = scheme.document
+    head = Text()
+    head.append(f"{doc.title}\n", style="bold")
+    head.append(f"{doc.issuer}　{doc.doc_number or '（文件未载明文号）'}　{doc.issued.isoformat()}印发\n")
+    if doc.implements:
+        refs = "；".join(f"《{r.title}》{r.doc_number or ''}" for r in doc.implements)
+        head.append(f"依据：{refs}\n")
+    for goal in doc.goals:
+        head.append(f"目标（{goal.year}年）：{goal.text}\n")
+    head.append(f"牵头单位：{scheme.authority}")
+
+    roles = Table(title="职位", title_justify="left", show_lines=False)
+    for header in ("id", "名称", "必设", "人数", "任职条件", "任命", "备案"):
+        roles.add_column(header)
+    for r in scheme.roles:
+        count = f"{r.holders.min}–{r.holders.max}" if r.holders.max else f"{r.holders.min}名以上"
+        if r.holders.max == r.holders.min:
+            count = f"{r.holders.min}名"
+        roles.add_row(
+            r.id,
+            r.name,
+            "必设" if r.required else "可设",
+            count,
+            r.eligibility or r.qualification or "未规定",
+            r.appointed_by or "未规定",
+            r.filed_with or "未规定",
+        )
+
+    units = Table(title=f"单位（{len(scheme.units)}个）", title_justify="left")
+    for header in ("序号", "单位", "类别", "试点", "其他写法"):
+        units.add_column(header)
+    for i, u in enumerate(scheme.units, 1):
+        units.add_row(
+            str(i), u.name, KIND_LABELS[u.kind], "是" if u.pilot else "", "、".join(u.aliases)
+        )
+
+    dues = Table(title="期限（按日期）", title_justify="left")
+    for header in ("期限", "事项", "承担", "报送对象", "原文"):
+        dues.add_column(header)
+    for o in deadlines(scheme):
+        owners = scheme.select(o.owed_by)
+        who = owners[0].name if len(owners) == 1 else f"{len(owners)}个单位"
+        if o.role and (role := scheme.role(o.role)):
+            who += f"（{role.name}）"
+        assert o.due is not None
+        dues.add_row(due_label(o.due), o.title, who, o.owed_to or "未规定", o.due.text)
+    undated = [o for o in scheme.obligations if o.due is None]
+
+    forms = Table(title="附件", title_justify="left")
+    for header in ("id", "附件", "标题", "栏目"):
+        forms.add_column(header)
+    for f in scheme.forms:
+        cols = "；".join(
+            (s.heading or "") + "：" + "、".join(c.header or c.field for c in s.columns)
+            for s in f.sections
+        )
+        forms.add_row(f.id, f.label, f.title, cols)
+
+    parts: list[Any] = [head, roles, units, dues]
+    if undated:
+        parts.append(Text("未规定日期的事项：" + "；".join(o.title for o in undated)))
+    parts.append(forms if scheme.forms else Text("附件：本文件没有附件表格"))
+    return render_rich(*parts)
