@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 class _Group(TyperGroup):
     """Catches the one error hierarchy once, for every command and subcommand."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
         try:
             return super().invoke(ctx)
         except CdoError as exc:
@@ -266,6 +265,92 @@ def schema_roster(
     from .schema import roster_schema, to_json
 
     _out_bytes(to_json(roster_schema(_registry(ctx).get(scheme) if scheme else None)))
+
+
+# ---------------------------------------------------------------- rosters
+
+
+@app.command("init")
+def init(
+    ctx: typer.Context,
+    scheme: Annotated[str, typer.Option("--scheme", "-s", help="方案 id，如 puning。")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="名册文件（默认 roster.yaml）。")
+    ] = Path("roster.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。")] = False,
+) -> None:
+    """生成名册模板：方案范围内的全部单位和应设职位，附中文填写说明。
+
+    文件已存在时不覆盖（除非 --force）。同时在旁边写出 roster.schema.json
+    （如不存在），供编辑器补全。文件附件已列出人员的（如肇庆），直接填入。
+
+    \b
+    例：
+      cdo init --scheme puning
+      cdo init --scheme zhaoqing -o 肇庆名册.yaml
+    """
+    from .errors import UsageError
+    from .output import write_atomic
+    from .roster_template import roster_template
+    from .schema import roster_schema, to_json
+
+    chosen = _registry(ctx).get(scheme)
+    if output.exists() and not force:
+        raise UsageError(f"{output} 已存在，未覆盖", hint="确需覆盖请加 --force。")
+    if output.is_dir():
+        raise UsageError(f"{output} 是一个文件夹", hint="请用 -o 指定文件名，如 -o roster.yaml。")
+    schema_path = output.parent / "roster.schema.json"
+    write_atomic(output, roster_template(chosen).encode("utf-8"))
+    typer.echo(f"已生成名册：{output}（{chosen.city}，{len(chosen.units)} 个单位）")
+    if not schema_path.exists():
+        write_atomic(schema_path, to_json(roster_schema(chosen)))
+        typer.echo(f"已生成编辑器用的 JSON Schema：{schema_path}")
+    typer.echo(f"填写后运行：cdo validate {output}")
+
+
+@app.command("validate")
+def validate(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path], typer.Argument(help="名册文件。", metavar="FILE...", show_default=False)
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text：按文件分组；json：全部问题，供脚本和编辑器。"),
+    ] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束。")] = False,
+) -> None:
+    """检查名册是否完整、正确：单位、职位、人数、电话、邮箱、日期、报送记录。
+
+    退出码：0 无错误；1 有错误（或 --strict 下有警告）；2 文件无法读取。
+
+    \b
+    例：
+      cdo validate roster.yaml
+      cdo validate 名册/*.yaml --format json
+      cdo validate roster.yaml --strict
+    """
+    from .validation import validate_files
+
+    result = validate_files(files, _registry(ctx))
+    if fmt == "json":
+        import json
+
+        from .report import findings_json
+
+        data = json.loads(findings_json(result.findings))
+        data["summary"] = result.summaries
+        _out_bytes((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    elif fmt == "text":
+        from .report import findings_text
+        from .validation import summary_text
+
+        _out(findings_text(result.findings, result.files, color=_color()))
+        _out(summary_text(result.summaries))
+    else:
+        raise _bad_format(fmt, ["text", "json"])
+    if result.failed(strict):
+        raise typer.Exit(1)
 
 
 def main() -> None:

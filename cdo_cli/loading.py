@@ -29,7 +29,7 @@ _MAX_DEPTH = 200
 _MAX_EXPANSION = 100_000
 
 
-class _Constructor(SafeConstructor):  # type: ignore[misc]
+class _Constructor(SafeConstructor):
     """Safe constructor that leaves timestamps as strings for pydantic to parse."""
 
 
@@ -103,7 +103,7 @@ def _yaml(pure: bool) -> YAML:
 
 def _looks_deep(text: str) -> bool:
     """Cheap over-estimate of nesting depth: brackets, or indentation and dashes."""
-    if re.search(r"^[ \-]{%d,}" % _DEEP, text, re.M):
+    if re.search(rf"^[ \-]{{{_DEEP},}}", text, re.M):
         return True
     if text.count("[") + text.count("{") < _DEEP:
         return False
@@ -229,6 +229,8 @@ def position_finder(source: Source) -> Callable[[tuple[str | int, ...], bool], P
                         line, col = lc.item(key)
                         best = (line + 1, col + 1)
                     node = node[key]
+                elif isinstance(node, dict) and isinstance(key, int):
+                    continue  # a single mapping standing for a one-item list
                 elif isinstance(node, dict):
                     if lc is not None:
                         line, col = (

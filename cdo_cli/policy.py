@@ -281,7 +281,9 @@ class Scheme(Strict):
     tasks: list[Entry] = Field(default_factory=list)
     mechanisms: list[Entry] = Field(default_factory=list)
     named_officers: list[NamedOfficer] = Field(default_factory=list)
-    silences: list[str] = Field(default_factory=list, description="文件未说明、工具也不推定的事项。")
+    silences: list[str] = Field(
+        default_factory=list, description="文件未说明、工具也不推定的事项。"
+    )
 
     def unit_index(self) -> dict[str, Unit]:
         """Every name and alias of every unit, mapped to the unit."""

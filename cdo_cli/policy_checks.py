@@ -25,15 +25,16 @@ def check_scheme(scheme: Scheme) -> list[Finding]:
 def check_ids(scheme: Scheme) -> list[Finding]:
     """Ids and unit names must be unique: they are what rosters and commands refer to."""
     out: list[Finding] = []
-    for key, items in (
-        ("roles", scheme.roles),
-        ("obligations", scheme.obligations),
-        ("forms", scheme.forms),
-    ):
-        counts = Counter(item.id for item in items)
-        for i, item in enumerate(items):
-            if counts[item.id] > 1:
-                out.append(error("id-duplicate", f"id“{item.id}”重复出现", (key, i, "id")))
+    lists: dict[str, list[str]] = {
+        "roles": [r.id for r in scheme.roles],
+        "obligations": [o.id for o in scheme.obligations],
+        "forms": [f.id for f in scheme.forms],
+    }
+    for key, ids in lists.items():
+        counts = Counter(ids)
+        for i, item_id in enumerate(ids):
+            if counts[item_id] > 1:
+                out.append(error("id-duplicate", f"id“{item_id}”重复出现", (key, i, "id")))
     seen: dict[str, str] = {}
     for i, unit in enumerate(scheme.units):
         for j, name in enumerate((unit.name, *unit.aliases)):
@@ -67,7 +68,9 @@ def _selector_findings(
             message = f"事项由“{name}”承担，但该单位不在本方案范围内"
             out.append(warning("duty-out-of-scope", message, (*path, "units", i), hint))
         else:
-            out.append(error("unit-unknown", f"单位“{name}”不在本方案的单位中", (*path, "units", i), hint))
+            out.append(
+                error("unit-unknown", f"单位“{name}”不在本方案的单位中", (*path, "units", i), hint)
+            )
     if not selector.units and not scheme.select(selector):
         out.append(warning("selector-empty", "这一选择条件没有选中任何单位", path))
     return out
@@ -84,7 +87,12 @@ def check_references(scheme: Scheme) -> list[Finding]:
     def role_ref(role_id: str | None, path: tuple[str | int, ...]) -> None:
         if role_id is not None and role_id not in role_ids:
             out.append(
-                error("role-unknown", f"职位“{role_id}”未在 roles 中定义", path, did_you_mean(role_id, role_ids))
+                error(
+                    "role-unknown",
+                    f"职位“{role_id}”未在 roles 中定义",
+                    path,
+                    did_you_mean(role_id, role_ids),
+                )
             )
 
     for i, role in enumerate(scheme.roles):
@@ -98,35 +106,47 @@ def check_references(scheme: Scheme) -> list[Finding]:
     for i, ob in enumerate(scheme.obligations):
         out += _selector_findings(scheme, ob.owed_by, ("obligations", i, "owed_by"), duty=True)
         role_ref(ob.role, ("obligations", i, "role"))
-        role = scheme.role(ob.role) if ob.role else None
-        if role is not None:
+        owing_role = scheme.role(ob.role) if ob.role else None
+        if owing_role is not None:
             for unit in scheme.select(ob.owed_by):
-                if not role.applies_to.matches(unit):
+                if not owing_role.applies_to.matches(unit):
                     out.append(
                         warning(
                             "duty-role-mismatch",
-                            f"“{unit.name}”承担此事项，但不设“{role.name}”",
+                            f"“{unit.name}”承担此事项，但不设“{owing_role.name}”",
                             ("obligations", i, "role"),
                         )
                     )
         for j, form_id in enumerate(ob.forms):
             if form_id not in form_ids:
-                out.append(error("form-unknown", f"附件“{form_id}”未在 forms 中定义", ("obligations", i, "forms", j)))
+                out.append(
+                    error(
+                        "form-unknown",
+                        f"附件“{form_id}”未在 forms 中定义",
+                        ("obligations", i, "forms", j),
+                    )
+                )
     for i, form in enumerate(scheme.forms):
         if form.applies_to is not None:
             out += _selector_findings(scheme, form.applies_to, ("forms", i, "applies_to"))
         if form.obligation is not None and form.obligation not in obligation_ids:
             out.append(
-                error("obligation-unknown", f"事项“{form.obligation}”未定义", ("forms", i, "obligation"))
+                error(
+                    "obligation-unknown",
+                    f"事项“{form.obligation}”未定义",
+                    ("forms", i, "obligation"),
+                )
             )
         for j, section in enumerate(form.sections):
             role_ref(section.role, ("forms", i, "sections", j, "role"))
             if section.units is not None:
-                out += _selector_findings(scheme, section.units, ("forms", i, "sections", j, "units"))
+                out += _selector_findings(
+                    scheme, section.units, ("forms", i, "sections", j, "units")
+                )
     for i, officer in enumerate(scheme.named_officers):
         role_ref(officer.role, ("named_officers", i, "role"))
-        unit = index.get(officer.unit)
-        if unit is None:
+        officer_unit = index.get(officer.unit)
+        if officer_unit is None:
             out.append(
                 error(
                     "unit-unknown",
@@ -136,11 +156,10 @@ def check_references(scheme: Scheme) -> list[Finding]:
                 )
             )
             continue
-        role = scheme.role(officer.role)
-        if role is not None and not role.applies_to.matches(unit):
-            out.append(
-                error("role-not-allowed", f"“{unit.name}”不设“{role.name}”", ("named_officers", i, "role"))
-            )
+        officer_role = scheme.role(officer.role)
+        if officer_role is not None and not officer_role.applies_to.matches(officer_unit):
+            message = f"“{officer_unit.name}”不设“{officer_role.name}”"
+            out.append(error("role-not-allowed", message, ("named_officers", i, "role")))
     return out
 
 
@@ -155,8 +174,7 @@ def check_dates(scheme: Scheme) -> list[Finding]:
             out.append(
                 warning(
                     "due-before-issue",
-                    f"“{ob.title}”的期限 {ob.due.date} 早于文件印发日期 {issued}，"
-                    "发文时已经过期",
+                    f"“{ob.title}”的期限 {ob.due.date} 早于文件印发日期 {issued}，发文时已经过期",
                     ("obligations", i, "due", "date"),
                     "请核对原文；如原文如此，可在 notes 中说明。",
                 )
@@ -184,10 +202,16 @@ def check_forms(scheme: Scheme) -> list[Finding]:
                     section.kind == "unit_list" or section.role is None
                 ):
                     out.append(
-                        warning("column-unfilled", f"“{form.label}”的“{label}”列没有职位来填写", path)
+                        warning(
+                            "column-unfilled", f"“{form.label}”的“{label}”列没有职位来填写", path
+                        )
                     )
             if section.kind in {"unit_role", "role_list"} and section.role is None:
                 out.append(
-                    error("section-role", "这一栏需要指定 role（由哪个职位填写）", ("forms", i, "sections", j))
+                    error(
+                        "section-role",
+                        "这一栏需要指定 role（由哪个职位填写）",
+                        ("forms", i, "sections", j),
+                    )
                 )
     return out

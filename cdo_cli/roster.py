@@ -58,6 +58,11 @@ class Person(_Strict):
         return not (self.name or self.title or self.phone or self.email)
 
 
+def _empty(value: Any) -> Any:
+    """A key written with nothing after it (``officers:``) means none yet."""
+    return {} if value is None else value
+
+
 People = Annotated[list[Person], BeforeValidator(_as_list)]
 
 
@@ -73,10 +78,12 @@ class Filing(_Strict):
 class UnitEntry(_Strict):
     """One unit's officers, contacts, support team and filings."""
 
-    officers: dict[str, People] = Field(
+    officers: Annotated[dict[str, People], BeforeValidator(_empty)] = Field(
         default_factory=dict, description="按职位 id 列出任职人员（见 cdo policy show）"
     )
-    filings: list[Filing] = Field(default_factory=list, description="已报送的材料")
+    filings: Annotated[list[Filing], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="已报送的材料"
+    )
     note: Blank = Field(None, description="备注")
 
 
@@ -85,7 +92,7 @@ class Roster(_Strict):
 
     scheme: str = Field(min_length=1, description="方案 id，如 puning、zhaoqing、huizhou")
     note: Blank = Field(None, description="备注（如填报单位、更新日期）")
-    units: dict[str, UnitEntry | None] = Field(
+    units: Annotated[dict[str, UnitEntry | None], BeforeValidator(_empty)] = Field(
         default_factory=dict, description="按单位名称（全称或文件中的其他写法）列出"
     )
 

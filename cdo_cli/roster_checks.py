@@ -1,11 +1,362 @@
-"""Checks of a roster against its scheme: pure functions that return findings."""
+"""Checks of a roster against its scheme: pure functions that return findings.
+
+Each ``check_*`` takes a :class:`LoadedRoster` and returns findings with key paths;
+the caller places them at file:line:column.
+"""
 
 from __future__ import annotations
 
-from .findings import Finding
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .findings import Finding, Severity, error, warning
+from .policy import KIND_LABELS, EligibilityRule, Role, Unit, UnitKind
+from .roster import Person
 from .rosters import LoadedRoster
+from .suggest import did_you_mean
 
 
 def check_roster(loaded: LoadedRoster) -> list[Finding]:
     """Every cross-record finding for a roster whose shape is valid."""
-    return []
+    return [
+        *check_roles(loaded),
+        *check_people(loaded),
+        *check_filings(loaded),
+        *check_completeness(loaded),
+    ]
+
+
+def _units(loaded: LoadedRoster) -> Iterator[tuple[Unit, str]]:
+    index = loaded.scheme.unit_index()
+    for name, (key, _entry) in loaded.entries.items():
+        yield index[name], key
+
+
+def check_roles(loaded: LoadedRoster) -> list[Finding]:
+    """Roles that do not exist, that a unit's kind cannot have, or with too many holders."""
+    out: list[Finding] = []
+    scheme = loaded.scheme
+    role_ids = [r.id for r in scheme.roles]
+    for unit, key in _units(loaded):
+        entry = loaded.entries[unit.name][1]
+        for role_key, people in entry.officers.items():
+            path = ("units", key, "officers", role_key)
+            role = scheme.role(role_key)
+            if role is None:
+                by_name = [r.id for r in scheme.roles if role_key in (r.name, *r.aliases)]
+                allowed = [r.id for r in scheme.roles if r.applies_to.matches(unit)]
+                hint = (
+                    f"请用职位 id：{'、'.join(i for i in by_name if i in allowed) or by_name[0]}"
+                    if by_name
+                    else did_you_mean(role_key, role_ids)
+                    or f"本单位可设的职位：{'、'.join(allowed)}"
+                )
+                out.append(error("role-unknown", f"“{role_key}”不是本方案的职位", path, hint))
+                continue
+            if not role.applies_to.matches(unit):
+                allowed = [r.id for r in scheme.roles if r.applies_to.matches(unit)]
+                out.append(
+                    error(
+                        "role-not-allowed",
+                        f"{KIND_LABELS[unit.kind]}“{unit.name}”不设“{role.name}”（{role.id}）",
+                        path,
+                        f"本单位可设的职位：{'、'.join(allowed)}" if allowed else None,
+                    )
+                )
+                continue
+            filled = [p for p in people if not p.is_blank()]
+            if role.holders.max is not None and len(filled) > role.holders.max:
+                out.append(
+                    error(
+                        "role-too-many",
+                        f"“{role.name}”最多{role.holders.max}名，这里填了{len(filled)}名",
+                        path,
+                        f"依据：{role.source.section}“{role.source.quote}”",
+                    )
+                )
+    return out
+
+
+def check_people(loaded: LoadedRoster) -> list[Finding]:
+    """Phone numbers, e-mails, eligibility, qualifications and posts kept apart."""
+    out: list[Finding] = []
+    scheme = loaded.scheme
+    for unit, key in _units(loaded):
+        entry = loaded.entries[unit.name][1]
+        posts: dict[str, list[tuple[Role, tuple[str | int, ...]]]] = {}
+        for role_key, people in entry.officers.items():
+            role = scheme.role(role_key)
+            for i, person in enumerate(people):
+                path: tuple[str | int, ...] = ("units", key, "officers", role_key, i)
+                out += _contact_findings(person, path)
+                if role is None or person.is_blank():
+                    continue
+                if person.name:
+                    posts.setdefault(person.name, []).append((role, path))
+                question = eligibility_question(role, person.title)
+                if question:
+                    out.append(warning("eligibility-question", question, (*path, "title")))
+                if role.category == "support" and role.qualification and not person.qualification:
+                    out.append(
+                        warning(
+                            "qualification-missing",
+                            f"支撑团队成员“{person.name or '（未填姓名）'}”未写明资质",
+                            (*path, "name"),
+                            f"文件要求：{role.qualification}。请在 qualification 中写明。",
+                        )
+                    )
+        for name, held in posts.items():
+            for role, path in held:
+                clash = [r for r, _ in held if r.id in role.distinct_from]
+                for other in clash:
+                    if other.id < role.id:
+                        continue  # report each pair once
+                    out.append(
+                        error(
+                            "posts-kept-apart",
+                            f"“{name}”同时担任“{role.name}”和“{other.name}”，方案要求分设",
+                            (*path, "name"),
+                            _apart_reason(role, other),
+                        )
+                    )
+    return out
+
+
+def _apart_reason(role: Role, other: Role) -> str:
+    notes = [n for n in (*role.notes, *other.notes) if "推定" in n and ("兼" in n or "同一" in n)]
+    return notes[0] if notes else f"依据：{role.source.section}“{role.source.quote}”"
+
+
+def _contact_findings(person: Person, path: tuple[str | int, ...]) -> list[Finding]:
+    out: list[Finding] = []
+    if person.phone and not phone_ok(person.phone):
+        out.append(
+            error(
+                "phone-invalid",
+                f"“{person.phone}”不是有效的电话号码",
+                (*path, "phone"),
+                "手机写 11 位号码（如 13800138000），座机带区号（如 0663-6186213）。",
+            )
+        )
+    if person.email:
+        problem = email_problem(person.email)
+        if problem:
+            out.append(
+                error(
+                    "email-invalid",
+                    f"“{person.email}”不是有效的电子邮箱：{problem}",
+                    (*path, "email"),
+                )
+            )
+    return out
+
+
+@lru_cache(maxsize=4096)
+def phone_ok(text: str) -> bool:
+    """A Chinese mobile or a landline with its area code (or any valid +CC number)."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(number))
+
+
+@lru_cache(maxsize=4096)
+def email_problem(text: str) -> str | None:
+    """Why an e-mail address is not valid (in Chinese), or None."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        if "@" not in text:
+            return "缺少 @"
+        return "格式不对"
+    return None
+
+
+# Words that name a rank or a specialist title, not a leadership post. Longest first, so
+# that "主任科员" is taken as a rank before "主任" could be read as a post.
+_RANKS = [
+    "一级调研员", "二级调研员", "三级调研员", "四级调研员", "调研员",
+    "一级主任科员", "二级主任科员", "三级主任科员", "四级主任科员", "主任科员",
+    "一级科员", "二级科员", "科员", "办事员", "巡视员", "主任督学", "督学",
+    "总规划师", "总经济师", "总工程师", "总会计师", "总师",
+]  # fmt: skip
+_POSTS = re.compile(
+    r"(局长|区长|县长|市长|镇长|主任|书记|常委|部长|秘书长|党组成员|党委委员|党工委委员|"
+    r"院长|庭长|主席|总经理|董事长|大队长|队长|政委|处长|关长|行长|领导|班子成员|委员)"
+)
+_RULE_WORDS = {
+    EligibilityRule.deputy_or_above: "行政副职及以上领导",
+    EligibilityRule.leadership: "领导",
+    EligibilityRule.leadership_team: "领导班子成员",
+    EligibilityRule.principal: "主要领导（正职）",
+}
+
+
+def eligibility_question(role: Role, title: str | None) -> str | None:
+    """A question for a person when a 职务 does not obviously meet the role's eligibility."""
+    if role.eligibility_rule is EligibilityRule.none:
+        return None
+    need = f"“{role.eligibility or _RULE_WORDS[role.eligibility_rule]}”"
+    if not title:
+        return f"未填写职务，无法判断是否符合{need}，请补充"
+    rest = title
+    ranks: list[str] = []
+    for rank in _RANKS:
+        if rank in rest:
+            ranks.append(rank)
+            rest = rest.replace(rank, "、")
+    posts = list(_POSTS.finditer(rest))
+    if ranks and not posts:
+        return f"“{title}”中的“{ranks[0]}”是职级或专业职务而非领导职务，是否符合{need}？请人工确认"
+    if not posts:
+        return f"从职务“{title}”看不出是否符合{need}，请人工确认"
+    deputy_only = all(m.start() > 0 and rest[m.start() - 1] == "副" for m in posts)
+    if role.eligibility_rule is EligibilityRule.principal and deputy_only:
+        return f"“{title}”看起来是副职，是否符合{need}？请人工确认"
+    return None
+
+
+def check_filings(loaded: LoadedRoster) -> list[Finding]:
+    """Filings for duties a unit does not owe, with bad periods, or dated before the scheme."""
+    out: list[Finding] = []
+    scheme = loaded.scheme
+    issued = scheme.document.issued
+    ids = [o.id for o in scheme.obligations]
+    for unit, key in _units(loaded):
+        entry = loaded.entries[unit.name][1]
+        for i, filing in enumerate(entry.filings):
+            path: tuple[str | int, ...] = ("units", key, "filings", i)
+            ob = scheme.obligation(filing.obligation)
+            if ob is None:
+                out.append(
+                    error(
+                        "obligation-unknown",
+                        f"“{filing.obligation}”不是本方案的事项",
+                        (*path, "obligation"),
+                        did_you_mean(filing.obligation, ids)
+                        or "运行 cdo policy show 查看事项 id。",
+                    )
+                )
+                continue
+            if not ob.owed_by.matches(unit):
+                owed = [o.id for o in scheme.obligations if o.owed_by.matches(unit)]
+                out.append(
+                    error(
+                        "filing-not-owed",
+                        f"“{unit.name}”不承担“{ob.title}”，不应有这项报送记录",
+                        (*path, "obligation"),
+                        f"本单位承担的事项：{'、'.join(owed)}" if owed else None,
+                    )
+                )
+            if filing.date < issued:
+                out.append(
+                    error(
+                        "filing-before-issue",
+                        f"报送日期 {filing.date} 早于方案印发日期 {issued}",
+                        (*path, "date"),
+                        "请核对日期。",
+                    )
+                )
+            due = ob.due
+            if due is not None and due.every is not None:
+                if filing.period is not None and (
+                    filing.period < (due.first_period or 0)
+                    or (due.last_period is not None and filing.period > due.last_period)
+                ):
+                    out.append(
+                        error(
+                            "filing-period",
+                            f"“{ob.title}”从 {due.first_period} 年起计，没有 {filing.period} 年度",
+                            (*path, "period"),
+                        )
+                    )
+            elif filing.period is not None:
+                out.append(
+                    error(
+                        "filing-period",
+                        f"“{ob.title}”是一次性事项，不分年度",
+                        (*path, "period"),
+                        "请删除 period。",
+                    )
+                )
+    return out
+
+
+@dataclass(frozen=True)
+class UnitState:
+    """How complete one unit's entry is."""
+
+    unit: Unit
+    state: str  # complete | incomplete | missing
+    missing_roles: tuple[Role, ...]
+
+
+def unit_states(loaded: LoadedRoster) -> list[UnitState]:
+    """Completeness of every unit that must have some role."""
+    states: list[UnitState] = []
+    for unit in loaded.scheme.units:
+        required = [r for r in loaded.scheme.roles if r.required and r.applies_to.matches(unit)]
+        if not required:
+            continue
+        if loaded.entry(unit) is None:
+            states.append(UnitState(unit, "missing", tuple(required)))
+            continue
+        short = tuple(
+            r for r in required if len(loaded.holders(unit, r.id)) < max(r.holders.min, 1)
+        )
+        states.append(UnitState(unit, "incomplete" if short else "complete", short))
+    return states
+
+
+def check_completeness(loaded: LoadedRoster) -> list[Finding]:
+    """Units in scope with no entry, and required roles left blank."""
+    out: list[Finding] = []
+    for state in unit_states(loaded):
+        names = "、".join(r.name for r in state.missing_roles)
+        if state.state == "missing":
+            out.append(
+                warning(
+                    "unit-missing",
+                    f"“{state.unit.name}”在方案范围内，但名册中没有这个单位（需设：{names}）",
+                    ("units",),
+                    "可运行 cdo init 生成包含全部单位的模板。",
+                )
+            )
+        elif state.state == "incomplete":
+            key = loaded.entries[state.unit.name][0]
+            for role in state.missing_roles:
+                entry = loaded.entries[state.unit.name][1]
+                path: tuple[str | int, ...] = ("units", key)
+                if role.id in entry.officers:
+                    path = (*path, "officers", role.id)
+                out.append(
+                    warning(
+                        "role-missing",
+                        f"“{state.unit.name}”的“{role.name}”尚未填写",
+                        path,
+                        f"依据：{role.source.section}“{role.source.quote}”",
+                    )
+                )
+    return out
+
+
+def summary(loaded: LoadedRoster) -> dict[str, dict[str, int]]:
+    """Per unit kind (Chinese label): how many units are complete, incomplete, missing."""
+    out: dict[str, dict[str, int]] = {}
+    order = list(UnitKind)
+    for state in sorted(unit_states(loaded), key=lambda s: order.index(s.unit.kind)):
+        row = out.setdefault(
+            KIND_LABELS[state.unit.kind], {"complete": 0, "incomplete": 0, "missing": 0}
+        )
+        row[state.state] += 1
+    return out
+
+
+__all__ = ["Severity", "check_roster", "summary", "unit_states"]

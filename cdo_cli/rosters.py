@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .errors import CdoError, EXIT_FINDINGS, InvalidInputError, UsageError
+from .errors import EXIT_FINDINGS, CdoError, InvalidInputError, UsageError
 from .findings import Finding, error, has_errors
 from .loading import Source, parse, read_source
 from .model_errors import field_names, findings_from
@@ -101,7 +101,10 @@ def resolve(
     except ValidationError as exc:
         return None, place(source, findings_from(exc, field_names(ROSTER_MODELS), "roster-invalid"))
     if roster.scheme not in registry.files:
-        hint = did_you_mean(roster.scheme, registry.ids()) or f"可用的方案：{'、'.join(registry.ids())}"
+        hint = (
+            did_you_mean(roster.scheme, registry.ids())
+            or f"可用的方案：{'、'.join(registry.ids())}"
+        )
         return None, place(
             source, [error("scheme-unknown", f"没有名为“{roster.scheme}”的方案", ("scheme",), hint)]
         )

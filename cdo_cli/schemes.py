@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import InvalidInputError, UsageError
 from .findings import Finding, Severity, error
@@ -34,7 +34,7 @@ from .policy import (
     Source as Clause,
 )
 
-_POLICY_MODELS = [
+_POLICY_MODELS: list[type[BaseModel]] = [
     Scheme, Document, Unit, Role, Obligation, Due, Form, FormSection, Column, Entry,
     NamedOfficer, Selector, Holders, Reference, Goal, Clause,
 ]  # fmt: skip
@@ -100,16 +100,21 @@ def check_file(path: Path, display: str | None = None) -> tuple[Scheme | None, l
         return None, [finding_from_error(exc)]
     if not isinstance(data, dict):
         return None, [
-            error("policy-shape", "方案文件的顶层应为键值对（id、city、document、units …）")
-            .at(source.name, 1, 1)
+            error("policy-shape", "方案文件的顶层应为键值对（id、city、document、units …）").at(
+                source.name, 1, 1
+            )
         ]
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
-        return None, place(source, findings_from(exc, field_names(_POLICY_MODELS), "policy-invalid"))
+        return None, place(
+            source, findings_from(exc, field_names(_POLICY_MODELS), "policy-invalid")
+        )
     findings = check_scheme(scheme)
     if scheme.id != path.stem:
-        findings.insert(0, error("policy-id", f"方案 id“{scheme.id}”与文件名“{path.stem}”不一致", ("id",)))
+        findings.insert(
+            0, error("policy-id", f"方案 id“{scheme.id}”与文件名“{path.stem}”不一致", ("id",))
+        )
     return scheme, place(source, findings)
 
 

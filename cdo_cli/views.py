@@ -90,7 +90,9 @@ def scheme_view(scheme: Scheme) -> str:
     doc = scheme.document
     head = Text()
     head.append(f"{doc.title}\n", style="bold")
-    head.append(f"{doc.issuer}　{doc.doc_number or '（文件未载明文号）'}　{doc.issued.isoformat()}印发\n")
+    head.append(
+        f"{doc.issuer}　{doc.doc_number or '（文件未载明文号）'}　{doc.issued.isoformat()}印发\n"
+    )
     if doc.implements:
         refs = "；".join(f"《{r.title}》{r.doc_number or ''}" for r in doc.implements)
         head.append(f"依据：{refs}\n")

@@ -1,0 +1,93 @@
+"""The starting roster that ``cdo init`` writes: every unit, every role, Chinese comments."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from .policy import KIND_LABELS, NamedOfficer, Role, Scheme, Unit
+
+_FIELDS = {
+    "officer": [("name", "姓名"), ("title", "职务"), ("phone", "联系电话（手机或带区号的座机）"),
+                ("email", "电子邮箱"), ("appointed", "任命日期 YYYY-MM-DD")],
+    "contact": [("office", "科室（股室）"), ("name", "姓名"), ("title", "职务"),
+                ("phone", "联系电话"), ("email", "电子邮箱")],
+    "support": [("name", "姓名"), ("title", "职务"), ("phone", "联系电话"),
+                ("qualification", "资质：相关专业背景或数字化工作经历")],
+}  # fmt: skip
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar for a value: plain where safe, else a JSON (double-quoted) string."""
+    plain = value and not any(c in value for c in ":#{}[],&*!|>'\"%@`") and value.strip() == value
+    return value if plain and value[0] not in "-?" else json.dumps(value, ensure_ascii=False)
+
+
+def roster_template(scheme: Scheme, schema_ref: str = "roster.schema.json") -> str:
+    """The text of a starting roster for ``scheme``, filled where the document names officers."""
+    doc = scheme.document
+    lines = [
+        f"# yaml-language-server: $schema={schema_ref}",
+        f"# {scheme.city}首席数据官名册",
+        f"# 依据：{doc.doc_number + ' ' if doc.doc_number else ''}《{doc.title}》"
+        f"（{doc.issued.isoformat()}）",
+        "# 填写说明：",
+        "#   每个单位下 officers 按职位填写人员（姓名、职务、电话等），留空表示尚未确定；",
+        "#   filings 记录已报送的材料：事项 id、报送日期（年度事项另写 period 年份）。",
+        "#   事项 id 与职位说明见：cdo policy show " + scheme.id,
+        "#   填好后运行：cdo validate 本文件",
+        f"scheme: {scheme.id}",
+        "units:",
+    ]
+    named = {(o.unit, o.role): o for o in scheme.named_officers}
+    index = scheme.unit_index()
+    named = {(index[u].name if u in index else u, r): o for (u, r), o in named.items()}
+    kind = None
+    for unit in scheme.units:
+        roles = [r for r in scheme.roles if r.applies_to.matches(unit)]
+        duties = [o for o in scheme.obligations if o.owed_by.matches(unit) and o.due is not None]
+        if not roles and not duties:
+            continue
+        if unit.kind != kind:
+            kind = unit.kind
+            lines.append(f"  # ———— {KIND_LABELS[kind]} ————")
+        lines += _unit_block(unit, roles, named, [o.id for o in duties])
+    return "\n".join(lines) + "\n"
+
+
+def _unit_block(
+    unit: Unit, roles: list[Role], named: dict[tuple[str, str], NamedOfficer], duties: list[str]
+) -> list[str]:
+    lines = [f"  {_scalar(unit.name)}:"]
+    if roles:
+        lines.append("    officers:")
+    for role in roles:
+        need = "必设" if role.required else "可设"
+        count = f"{role.holders.max}名" if role.holders.max else "人数不限"
+        lines.append(f"      # {role.name}（{need}，{count}）" + (
+            f"：{role.eligibility}" if role.eligibility else ""
+        ))  # fmt: skip
+        officer = named.get((unit.name, role.id))
+        prefix = "" if role.required or officer else "# "
+        if officer:
+            lines.append(f"      # 以下据文件{officer.source.section}所列人员填入")
+        lines.append(f"      {prefix}{role.id}:")
+        for key, label in _FIELDS[role.category]:
+            value = ""
+            if officer and key == "name":
+                value = _scalar(officer.name)
+            elif officer and key == "title":
+                value = _scalar(officer.title)
+            entry = f"{key}: {value}".rstrip()
+            lines.append(f"      {prefix}  {_pad(entry, 24)} # {label}")
+    if duties:
+        lines.append(
+            f"    filings: []  # 已报送的事项，如 - {{obligation: {duties[0]}, date: YYYY-MM-DD}}"
+        )
+    return lines
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a display width, counting a Chinese character as two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - shown, 1)
