@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import InvalidInputError, UnreadableError
@@ -34,6 +34,15 @@ class _Constructor(SafeConstructor):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
+class _PositionConstructor(RoundTripConstructor):
+    """Round-trip constructor (keeps positions) that also leaves timestamps as strings."""
+
+
+_PositionConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str
+)
 
 
 @dataclass(frozen=True)
@@ -213,9 +222,11 @@ def position_finder(source: Source) -> Callable[[tuple[str | int, ...], bool], P
     The second argument asks for the key's position even where the key holds a scalar
     (for an unknown key); otherwise a scalar's own position is given.
     """
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _PositionConstructor
     try:
-        tree = YAML(typ="rt").load(source.text)
-    except (YAMLError, RecursionError):
+        tree = yaml.load(source.text)
+    except (YAMLError, RecursionError, ValueError):
         tree = None
 
     def find(path: tuple[str | int, ...], at_key: bool = False) -> Position:

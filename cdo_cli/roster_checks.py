@@ -108,11 +108,14 @@ def check_people(loaded: LoadedRoster) -> list[Finding]:
                         )
                     )
         for name, held in posts.items():
+            reported: set[frozenset[str]] = set()
             for role, path in held:
-                clash = [r for r, _ in held if r.id in role.distinct_from]
-                for other in clash:
-                    if other.id < role.id:
-                        continue  # report each pair once
+                for other, _ in held:
+                    pair = frozenset((role.id, other.id))
+                    apart = other.id in role.distinct_from or role.id in other.distinct_from
+                    if role.id == other.id or not apart or pair in reported:
+                        continue
+                    reported.add(pair)
                     out.append(
                         error(
                             "posts-kept-apart",

@@ -78,8 +78,8 @@ def load_roster(
     Returns the roster (None where it cannot be used at all) and the findings so far,
     already placed at file:line:column. Cross-record checks are in roster_checks.
     """
-    source = read_source(path, display)  # UnreadableError: exit 2
     try:
+        source = read_source(path, display)  # UnreadableError (exit 2) passes through
         data = parse(source)
     except InvalidInputError as exc:
         return None, [finding_from_error(exc)]

@@ -93,8 +93,8 @@ def check_file(path: Path, display: str | None = None) -> tuple[Scheme | None, l
     """Load a scheme file and check it: the scheme (if its shape is valid) and findings."""
     from .policy_checks import check_scheme
 
-    source = read_source(path, display)
     try:
+        source = read_source(path, display)
         data = parse(source)
     except InvalidInputError as exc:
         return None, [finding_from_error(exc)]

@@ -1,0 +1,45 @@
+"""Every quote in the built-in schemes is verbatim from its seed document."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import ROOT, SEEDS
+
+POLICIES = sorted((ROOT / "policies").glob("*.yaml"))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _quotes(node: Any, path: str = "") -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("quote"), str):
+            found.append((path, node["quote"]))
+        for key, value in node.items():
+            found += _quotes(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _quotes(value, f"{path}[{i}]")
+    return found
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.stem)
+def test_quotes_are_verbatim(policy: Path) -> None:
+    data = YAML(typ="safe").load(policy.read_text(encoding="utf-8"))
+    seed = _squash((SEEDS / data["document"]["seed"]).read_text(encoding="utf-8"))
+    quotes = _quotes(data)
+    assert len(quotes) > 20
+    missing = [(path, q) for path, q in quotes if _squash(q) not in seed]
+    assert missing == []
+
+
+def test_three_schemes_ship() -> None:
+    assert [p.stem for p in POLICIES] == ["huizhou", "puning", "zhaoqing"]
