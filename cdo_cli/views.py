@@ -40,7 +40,7 @@ def scheme_list_table(rows: list[tuple[Scheme, str]]) -> str:
     """The table of ``cdo policy list``."""
     table = Table(title="已找到的首席数据官制度方案", title_justify="left")
     for header in ("方案", "城市", "文号", "印发日期", "单位", "职位", "事项", "附件", "来源"):
-        table.add_column(header, no_wrap=header in {"方案", "印发日期"})
+        table.add_column(header, no_wrap=header in {"方案", "印发日期"}, overflow="fold")
     for scheme, origin in rows:
         table.add_row(
             scheme.id,
@@ -102,7 +102,7 @@ def scheme_view(scheme: Scheme) -> str:
 
     roles = Table(title="职位", title_justify="left", show_lines=False)
     for header in ("id", "名称", "必设", "人数", "任职条件", "任命", "备案"):
-        roles.add_column(header)
+        roles.add_column(header, overflow="fold")
     for r in scheme.roles:
         count = f"{r.holders.min}–{r.holders.max}" if r.holders.max else f"{r.holders.min}名以上"
         if r.holders.max == r.holders.min:
@@ -127,7 +127,7 @@ def scheme_view(scheme: Scheme) -> str:
 
     dues = Table(title="期限（按日期）", title_justify="left")
     for header in ("期限", "事项", "承担", "报送对象", "原文"):
-        dues.add_column(header)
+        dues.add_column(header, overflow="fold")
     for o in deadlines(scheme):
         owners = scheme.select(o.owed_by)
         who = owners[0].name if len(owners) == 1 else f"{len(owners)}个单位"
@@ -139,7 +139,7 @@ def scheme_view(scheme: Scheme) -> str:
 
     forms = Table(title="附件", title_justify="left")
     for header in ("id", "附件", "标题", "栏目"):
-        forms.add_column(header)
+        forms.add_column(header, overflow="fold")
     for f in scheme.forms:
         cols = "；".join(
             (s.heading or "") + "：" + "、".join(c.header or c.field for c in s.columns)
