@@ -353,6 +353,128 @@ def validate(
         raise typer.Exit(1)
 
 
+# ---------------------------------------------------------------- overdue
+
+_OVERDUE_FORMATS = ["table", "json", "csv", "ics"]
+
+
+def _parse_date(value: str) -> Any:
+    """A real YYYY-MM-DD date, or a usage error (2023-02-30 does not exist)."""
+    import datetime as dt
+    import re
+
+    from .errors import UsageError
+
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise UsageError(f"日期无效：{value}（应为 YYYY-MM-DD 的真实日期）", hint="例如 --as-of 2023-11-01")
+
+
+@app.command("overdue")
+def overdue(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="按哪一天计算，YYYY-MM-DD；默认今天。", metavar="DATE"),
+    ] = None,
+    roster: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--roster",
+            "-r",
+            help="名册文件（可多次指定，每个方案一个）；默认当前文件夹的 roster.yaml。"
+            "没有名册时按全部未报送计算。",
+            metavar="FILE",
+        ),
+    ] = None,
+    scheme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scheme",
+            "-s",
+            help="只看这些方案（可多次指定）；默认为名册所属方案，没有名册时为全部方案。",
+            metavar="NAME",
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", "-u", help="只看一个单位（全称或文件中的其他写法）。", metavar="NAME"),
+    ] = None,
+    within: Annotated[
+        int,
+        typer.Option("--within", help="多少天内到期算“即将到期”。", min=0, metavar="N"),
+    ] = 14,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="也列出尚未到期的事项（未到期）。")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="有逾期事项时退出码为 1（供定时任务使用），否则为 0。"),
+    ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table：表格；json：供脚本使用（格式见 README）；csv：Excel 可直接打开；"
+            "ics：日历待办（iCalendar）。",
+        ),
+    ] = "table",
+) -> None:
+    """哪些报送事项已逾期、由哪个单位、逾期多少天。
+
+    按方案的报送事项和名册中记录的报送（filings）计算截至某日各单位每项事项的状态：
+    已逾期、即将到期、已报送、逾期报送、未到期（--all）。期限当日报送不算逾期。
+    没有具体日期的事项不会逾期，不列出；推定的日期标（推定）。
+
+    \b
+    例：
+      cdo overdue --as-of 2023-11-01
+      cdo overdue --roster roster.yaml --unit 市公安局
+      cdo overdue --scheme huizhou --as-of 2024-01-01 --format json > 逾期.json
+      cdo overdue --all --format ics > 报送期限.ics
+      cdo overdue --check --format csv > 逾期.csv
+    """
+    import datetime as dt
+
+    from .overdue import build_report
+    from .rosters import default_roster
+
+    if fmt not in _OVERDUE_FORMATS:
+        raise _bad_format(fmt, _OVERDUE_FORMATS)
+    day = _parse_date(as_of) if as_of is not None else dt.date.today()
+    report = build_report(
+        _registry(ctx),
+        default_roster(roster),
+        scheme or [],
+        day,
+        within=within,
+        unit=unit,
+        show_all=show_all,
+    )
+    for note in report.notes:
+        typer.echo(note, err=True)
+    if fmt == "table":
+        from .overdue_formats import render_table
+
+        _out(render_table(report))
+    else:
+        from . import overdue_formats as formats
+
+        if fmt == "json":
+            data = formats.render_json(report)
+        elif fmt == "csv":
+            data = formats.render_csv(report)
+        else:
+            data = formats.render_ics(report, dt.datetime.now(dt.timezone.utc))
+        _out_bytes(data)
+    if check and report.any_overdue:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point of the ``cdo`` script."""
     app()

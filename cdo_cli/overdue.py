@@ -1,0 +1,289 @@
+"""Which filings are late, by whom, by how many days: the core of ``cdo overdue``.
+
+:func:`compute_status` is pure: schemes (each with its roster or None) and a date in,
+one :class:`Item` per obligation, owing unit and period out. :func:`build_report`
+adds what the command needs around it: loading the rosters, choosing the schemes in
+play, picking one unit, and leaving out what is not yet due.
+
+Rules, as the issue states them:
+
+- Deadlines are inclusive: due 2023-10-30 is on time that whole day and one day
+  overdue on 10-31. A duty due on the as-of date itself is ``due_soon``.
+- A filing counts when its obligation id matches and, for a recurring obligation, its
+  ``period``. A filing of a recurring obligation that gives no period counts for the
+  period whose due date is the first on or after the filing date (filed 2024-01-05
+  for a duty due every 12-31: the 2024 period). Among matching filings the earliest
+  counts. A filing dated after the as-of date has not happened yet as of that date.
+- Obligations without a date produce no items: they are never overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import NotFoundError, UsageError
+from .policy import Due, Obligation, Scheme, Unit
+from .roster import Filing
+from .suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from .rosters import LoadedRoster
+    from .schemes import Registry
+
+
+class Status(str, Enum):
+    """Where one duty stands on the as-of date."""
+
+    overdue = "overdue"
+    due_soon = "due_soon"
+    filed = "filed"
+    filed_late = "filed_late"
+    not_due = "not_due"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One duty of one unit for one period, and where it stands.
+
+    The fields, in this order, are the JSON contract of ``cdo overdue --format json``
+    (documented in docs/overdue-json.md): add fields at the end, never rename.
+    """
+
+    scheme: str
+    city: str
+    unit: str
+    obligation: str
+    title: str
+    period: int | None
+    role: str | None
+    role_name: str | None
+    due: dt.date
+    due_text: str
+    assumed: bool
+    assumption: str | None
+    status: Status
+    days_overdue: int
+    days_left: int
+    filed_on: dt.date | None
+    days_late: int
+    owed_to: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates as YYYY-MM-DD, the status as its name."""
+        data = asdict(self)
+        data["due"] = self.due.isoformat()
+        data["filed_on"] = self.filed_on.isoformat() if self.filed_on else None
+        data["status"] = self.status.value
+        return data
+
+
+FIELDS: list[str] = list(Item.__dataclass_fields__)
+
+
+def filing_period(due: Due, filed: dt.date) -> int | None:
+    """The period a recurring filing without ``period`` counts for (None: none fits).
+
+    The first period whose due date is on or after the filing date.
+    """
+    assert due.month and due.day and due.first_period
+    year = filed.year if _on(due, filed.year) >= filed else filed.year + 1
+    year = max(year, due.first_period)
+    if due.last_period is not None and year > due.last_period:
+        return None
+    return year
+
+
+def _on(due: Due, year: int) -> dt.date:
+    assert due.month and due.day
+    return dt.date(year, due.month, due.day)
+
+
+def _filed_on(
+    filings: Sequence[Filing], obligation: Obligation, period: int | None, as_of: dt.date
+) -> dt.date | None:
+    """The earliest filing date, on or before ``as_of``, that counts for this period."""
+    assert obligation.due is not None
+    dates = []
+    for f in filings:
+        if f.obligation != obligation.id or f.date > as_of:
+            continue
+        if period is not None:
+            counts_for = f.period if f.period is not None else filing_period(obligation.due, f.date)
+            if counts_for != period:
+                continue
+        dates.append(f.date)
+    return min(dates, default=None)
+
+
+def compute_status(
+    schemes: Sequence[tuple[Scheme, LoadedRoster | None]], as_of: dt.date, within: int
+) -> list[Item]:
+    """Every dated duty of every owing unit, each period up to ``as_of + within``'s year.
+
+    A scheme paired with None has no filings: everything due is unfiled. Items are
+    sorted by scheme, due date, then the scheme's order of obligations and units.
+    """
+    horizon = as_of + dt.timedelta(days=within)
+    items: list[tuple[tuple[Any, ...], Item]] = []
+    for scheme, roster in schemes:
+        unit_order = {u.name: i for i, u in enumerate(scheme.units)}
+        for o_index, obligation in enumerate(scheme.obligations):
+            if obligation.due is None:
+                continue
+            role = scheme.role(obligation.role) if obligation.role else None
+            for unit in scheme.select(obligation.owed_by):
+                entry = roster.entry(unit) if roster is not None else None
+                filings = entry.filings if entry is not None else []
+                for period, due in obligation.due.dates(horizon):
+                    filed_on = _filed_on(filings, obligation, period, as_of)
+                    item = Item(
+                        scheme=scheme.id,
+                        city=scheme.city,
+                        unit=unit.name,
+                        obligation=obligation.id,
+                        title=obligation.title,
+                        period=period,
+                        role=obligation.role,
+                        role_name=role.name if role else None,
+                        due=due,
+                        due_text=obligation.due.text,
+                        assumed=obligation.due.assumed,
+                        assumption=obligation.due.assumption,
+                        owed_to=obligation.owed_to,
+                        **_standing(due, filed_on, as_of, horizon),
+                    )
+                    key = (scheme.id, due, o_index, unit_order[unit.name], period or 0)
+                    items.append((key, item))
+    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+
+
+def _standing(
+    due: dt.date, filed_on: dt.date | None, as_of: dt.date, horizon: dt.date
+) -> dict[str, Any]:
+    """status, days_overdue, days_left, filed_on and days_late for one duty."""
+    days_left = max((due - as_of).days, 0)
+    if filed_on is not None:
+        late = (filed_on - due).days
+        status = Status.filed_late if late > 0 else Status.filed
+        return dict(status=status, days_overdue=0, days_left=0, filed_on=filed_on,
+                    days_late=max(late, 0))  # fmt: skip
+    if due < as_of:
+        status, overdue = Status.overdue, (as_of - due).days
+    else:
+        status, overdue = (Status.due_soon if due <= horizon else Status.not_due), 0
+    return dict(status=status, days_overdue=overdue, days_left=days_left, filed_on=None,
+                days_late=0)  # fmt: skip
+
+
+def find_unit(schemes: Sequence[Scheme], name: str) -> dict[str, Unit]:
+    """The unit called ``name`` (full name or alias) in each scheme that has it.
+
+    NotFoundError, with the nearest names, when no scheme in play has it.
+    """
+    found = {s.id: u for s in schemes if (u := s.unit_index().get(name)) is not None}
+    if not found:
+        names = [n for s in schemes for n in s.unit_index()]
+        cities = "、".join(s.city for s in schemes)
+        raise NotFoundError(
+            f"“{name}”不是{cities}方案范围内的单位",
+            hint=did_you_mean(name, names) or "运行 cdo policy show 查看单位名单。",
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class InPlay:
+    """A scheme the report covers, and the roster its filings come from (if any)."""
+
+    scheme: str
+    city: str
+    roster: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``cdo overdue`` shows: the items, and the schemes and rosters behind them."""
+
+    as_of: dt.date
+    within: int
+    show_all: bool
+    items: list[Item]
+    schemes: list[InPlay]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def any_overdue(self) -> bool:
+        """True when at least one item is overdue (``--check`` exits 1)."""
+        return any(i.status is Status.overdue for i in self.items)
+
+
+NO_ROSTER = "未提供名册（--roster），也没有 ./roster.yaml：按全部未报送计算。"
+
+
+def build_report(
+    registry: Registry,
+    rosters: Sequence[Path],
+    scheme_ids: Sequence[str],
+    as_of: dt.date,
+    *,
+    within: int = 14,
+    unit: str | None = None,
+    show_all: bool = False,
+) -> Report:
+    """Load the rosters, choose the schemes in play, compute and filter the items.
+
+    ``rosters`` are the files to read (already defaulted by the caller). With rosters
+    and no ``scheme_ids``, their schemes are in play; with ``scheme_ids``, those; with
+    neither, every scheme. ``notes`` says which schemes have no roster.
+    """
+    from .rosters import load_valid_roster
+
+    if within < 0:
+        raise UsageError(f"--within 应为 0 或正整数，这里是 {within}")
+    loaded = [load_valid_roster(path, registry) for path in rosters]
+    by_scheme: dict[str, LoadedRoster] = {}
+    for lr in loaded:
+        if lr.scheme.id in by_scheme:
+            raise UsageError(
+                f"名册 {by_scheme[lr.scheme.id].name} 和 {lr.name} 都属于方案 {lr.scheme.id}",
+                hint="每个方案只给一个名册：请把两份名册合并。",
+            )
+        by_scheme[lr.scheme.id] = lr
+    if scheme_ids:
+        schemes = [registry.get(i) for i in dict.fromkeys(scheme_ids)]
+    elif loaded:
+        schemes = [lr.scheme for lr in loaded]
+    else:
+        schemes = registry.all()
+
+    notes: list[str] = []
+    if not rosters:
+        notes.append(NO_ROSTER)
+    else:
+        ids = {s.id for s in schemes}
+        notes += [
+            f"名册 {lr.name} 属于方案 {lr.scheme.id}，不在 --scheme 所列方案中，未使用。"
+            for lr in loaded
+            if lr.scheme.id not in ids
+        ]
+        notes += [
+            f"方案 {s.id}（{s.city}）没有名册：按全部未报送计算。"
+            for s in schemes
+            if s.id not in by_scheme
+        ]
+
+    items = compute_status([(s, by_scheme.get(s.id)) for s in schemes], as_of, within)
+    if unit is not None:
+        picked = find_unit(schemes, unit)
+        items = [i for i in items if i.scheme in picked and picked[i.scheme].name == i.unit]
+    if not show_all:
+        items = [i for i in items if i.status is not Status.not_due]
+    in_play = [
+        InPlay(s.id, s.city, by_scheme[s.id].name if s.id in by_scheme else None) for s in schemes
+    ]
+    return Report(as_of, within, show_all, items, in_play, notes)
