@@ -277,9 +277,9 @@ def build_report(
             if s.id not in by_scheme
         ]
 
+    picked = find_unit(schemes, unit) if unit is not None else None
     items = compute_status([(s, by_scheme.get(s.id)) for s in schemes], as_of, within)
-    if unit is not None:
-        picked = find_unit(schemes, unit)
+    if picked is not None:
         items = [i for i in items if i.scheme in picked and picked[i.scheme].name == i.unit]
     if not show_all:
         items = [i for i in items if i.status is not Status.not_due]
