@@ -370,7 +370,9 @@ def _parse_date(value: str) -> Any:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise UsageError(f"日期无效：{value}（应为 YYYY-MM-DD 的真实日期）", hint="例如 --as-of 2023-11-01")
+    raise UsageError(
+        f"日期无效：{value}（应为 YYYY-MM-DD 的真实日期）", hint="例如 --as-of 2023-11-01"
+    )
 
 
 @app.command("overdue")
@@ -401,7 +403,9 @@ def overdue(
     ] = None,
     unit: Annotated[
         str | None,
-        typer.Option("--unit", "-u", help="只看一个单位（全称或文件中的其他写法）。", metavar="NAME"),
+        typer.Option(
+            "--unit", "-u", help="只看一个单位（全称或文件中的其他写法）。", metavar="NAME"
+        ),
     ] = None,
     within: Annotated[
         int,

@@ -85,11 +85,11 @@ def _due_cell(item: Item) -> str:
 def _status_cell(item: Item) -> str:
     label = STATUS_LABELS[item.status]
     if item.status is Status.due_soon:
-        return f"{label}（{'今天到期' if item.days_left == 0 else f'还有 {item.days_left} 天'}）"
+        return f"{label}\n{'今天到期' if item.days_left == 0 else f'还有 {item.days_left} 天'}"
     if item.status is Status.filed:
-        return f"{label}（{item.filed_on}）"
+        return f"{label}\n{item.filed_on}"
     if item.status is Status.filed_late:
-        return f"{label}（{item.filed_on}，晚 {item.days_late} 天）"
+        return f"{label}\n{item.filed_on}，晚 {item.days_late} 天"
     return label
 
 
@@ -160,7 +160,9 @@ def render_table(report: Report, width: int | None = None) -> str:
     for text in assumptions:
         parts.append(Text(f"（推定）{text}"))
     parts.append(
-        Text(f"合计（截至 {report.as_of}）：{totals_line(report.items, report.within, report.show_all)}")
+        Text(
+            f"合计（截至 {report.as_of}）：{totals_line(report.items, report.within, report.show_all)}"
+        )
     )
     return render_rich(*parts, width=width)
 
@@ -194,7 +196,7 @@ def description(item: Item, as_of: dt.date) -> str:
     lines = [
         f"报送对象：{item.owed_to or '文件未规定'}",
         f"期限：{item.due}（含当日；原文：{item.due_text}）",
-        f"状态（截至 {as_of}）：{_status_cell(item)}",
+        f"状态（截至 {as_of}）：{_status_cell(item).replace(chr(10), '，')}",
     ]
     if item.role_name:
         lines.insert(1, f"承担：{item.role_name}")
