@@ -209,15 +209,15 @@ def description(item: Item, as_of: dt.date) -> str:
 def render_ics(report: Report, stamp: dt.datetime) -> bytes:
     """An iCalendar file (RFC 5545) with one VTODO per item; ``stamp`` is DTSTAMP (UTC).
 
-    DUE is a DATE value on the deadline day itself. RFC 5545 defines DUE as the
-    moment "before which" a to-do is expected to be completed, and its VEVENT
-    convention makes an all-day DTEND exclusive; but a DATE value carries no moment,
-    and to-do clients (Thunderbird, Evolution, Apple Reminders, tasks.org) show
-    DUE;VALUE=DATE:20231030 as "due 30 October". That is what the document says
-    (2023年10月30日前) and what ``cdo overdue`` counts: filing on the 30th is on time.
-    Writing the exclusive 20231031 instead would show the bureau a day too late.
-    Clients that turn the to-do red during the 30th itself err on the early side,
-    which for a deadline is the safe one.
+    DUE is a DATE value on the deadline day itself: DUE;VALUE=DATE:20231030 for a
+    duty due 2023-10-30, inclusive. RFC 5545 defines DUE as the moment "before which"
+    a to-do should be done, and one of its examples reads a DATE that way (a tax
+    return due 30 April written as 20070501), like the exclusive all-day DTEND of an
+    event. We do not follow that reading: to-do clients (Thunderbird, Evolution,
+    tasks.org) show a DATE-valued DUE as the day the to-do is due, so 20231031 would
+    tell the bureau "due 31 October", a day later than the document
+    (2023年10月30日前) and than ``cdo overdue`` itself. A client that already marks
+    the to-do red during the 30th errs early, the safe side for a deadline.
     """
     from icalendar import Calendar, Todo
 
