@@ -260,6 +260,9 @@ def build_report(
         schemes = [lr.scheme for lr in loaded]
     else:
         schemes = registry.all()
+    picked = find_unit(schemes, unit) if unit is not None else None
+    if picked is not None:  # only the schemes that have the unit
+        schemes = [s for s in schemes if s.id in picked]
 
     notes: list[str] = []
     if not rosters:
@@ -277,7 +280,6 @@ def build_report(
             if s.id not in by_scheme
         ]
 
-    picked = find_unit(schemes, unit) if unit is not None else None
     items = compute_status([(s, by_scheme.get(s.id)) for s in schemes], as_of, within)
     if picked is not None:
         items = [i for i in items if i.scheme in picked and picked[i.scheme].name == i.unit]

@@ -93,6 +93,16 @@ def _status_cell(item: Item) -> str:
     return label
 
 
+# Colour shows only on a terminal without NO_COLOR (views.render_rich decides).
+_STATUS_STYLES: dict[Status, str] = {
+    Status.overdue: "bold red",
+    Status.due_soon: "yellow",
+    Status.filed: "green",
+    Status.filed_late: "magenta",
+    Status.not_due: "dim",
+}
+
+
 def _table_order(items: list[Item]) -> list[Item]:
     """Units with the most days overdue first; within a unit, the same."""
     worst: dict[tuple[str, str], int] = {}
@@ -131,7 +141,10 @@ def render_table(report: Report, width: int | None = None) -> str:
         table = Table(
             title=heading,
             title_justify="left",
-            caption=f"小计：{totals_line(items, report.within, report.show_all)}",
+            # With one scheme the total at the foot says it all.
+            caption=f"小计：{totals_line(items, report.within, report.show_all)}"
+            if len(report.schemes) > 1
+            else None,
             caption_justify="left",
         )
         table.add_column("单位", max_width=24, overflow="fold")
@@ -149,10 +162,9 @@ def render_table(report: Report, width: int | None = None) -> str:
                     unit if n == 0 else "",
                     _title(item),
                     _due_cell(item),
-                    _status_cell(item),
+                    Text(_status_cell(item), style=_STATUS_STYLES[item.status]),
                     str(item.days_overdue) if item.status is Status.overdue else "",
                     item.owed_to or "未规定",
-                    style="bold red" if item.status is Status.overdue else None,
                     end_section=n == len(rows) - 1,
                 )
         parts.append(table)

@@ -317,6 +317,9 @@ def test_overdue_unit(cli: Any) -> None:
         cli("overdue", "--as-of", "2023-11-01", "-u", "市政府", "-s", "puning", "-f", "json")
     )
     assert {i["unit"] for i in alias} == {"普宁市人民政府"}
+    only_puning = cli("overdue", "--as-of", "2023-11-01", "-u", "普宁供电局")
+    assert "普宁市（puning）" in only_puning.stdout
+    assert "惠州市" not in only_puning.stdout and "肇庆市" not in only_puning.stdout
 
 
 def test_overdue_unknown_unit(cli: Any) -> None:
