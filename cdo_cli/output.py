@@ -46,8 +46,8 @@ def safe_filename(stem: str, suffix: str = "", fallback: str = "未命名") -> s
     text = unicodedata.normalize("NFC", stem)
     text = _FORBIDDEN.sub("_", text)
     text = "".join(c if unicodedata.category(c)[0] != "C" else "_" for c in text)
-    text = re.sub(r"\.{2,}", "_", text)
     text = re.sub(r"\s+", " ", text).strip(" .")
+    text = re.sub(r"\.{2,}", "_", text)
     if not text.strip("_"):
         text = fallback
     if text.split(".")[0].upper() in _RESERVED:
