@@ -29,14 +29,16 @@ _NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{_NS}}}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-# Paragraph styles of a rendered form: name -> (kind of font, size attribute of LAYOUT).
+# Paragraph styles of a rendered form: name -> (style id, kind of font, size attribute of
+# LAYOUT). Chinese names for the person who opens the Styles pane; ASCII ids, as Word
+# writes them.
 STYLES = {
-    "附件标识": ("label", "size_label"),
-    "附件标题": ("title", "size_title"),
-    "分组标题": ("label", "size_body"),
-    "名单文字": ("body", "size_body"),
-    "表格文字": ("body", "size_table"),
-    "表格标题": ("label", "size_table"),
+    "附件标识": ("CdoLabel", "label", "size_label"),
+    "附件标题": ("CdoTitle", "title", "size_title"),
+    "分组标题": ("CdoHeading", "label", "size_body"),
+    "名单文字": ("CdoListText", "body", "size_body"),
+    "表格文字": ("CdoTableText", "body", "size_table"),
+    "表格标题": ("CdoTableHeading", "label", "size_table"),
 }
 
 
@@ -117,8 +119,9 @@ def base_docx() -> tuple[bytes, dict[str, str]]:
     normal.font.size = Pt(LAYOUT.size_body)
     set_fonts(normal.element.get_or_add_rPr(), LAYOUT.font_body, LAYOUT.font_latin)
     ids: dict[str, str] = {}
-    for name, (kind, size_attr) in STYLES.items():
+    for name, (style_id, kind, size_attr) in STYLES.items():
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = style_id
         style.base_style = normal
         style.quick_style = True
         style.font.size = Pt(getattr(LAYOUT, size_attr))

@@ -30,10 +30,22 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp makes the file private (0600); a document is meant to be shared.
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise UnreadableError(f"{path}: 无法写入（{exc.strerror or exc}）") from None
+
+
+def _file_mode(path: Path) -> int:
+    """The mode an existing file has, or what a new file gets under the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def safe_filename(stem: str, suffix: str = "", fallback: str = "未命名") -> str:

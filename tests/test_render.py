@@ -344,6 +344,16 @@ def test_render_leaves_no_temporary_files(cli: Cli, tmp_path: Path) -> None:
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_render_files_are_readable_by_others(cli: Cli, tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert cli("render", "attachment3", "-f", "md").exit_code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "附件3-普宁市有关单位名单.md").stat().st_mode & 0o777 == 0o644
+
+
 def test_render_format_from_output_suffix(cli: Cli, tmp_path: Path) -> None:
     assert cli("render", "attachment3", "-o", "list.html").exit_code == 0
     assert (tmp_path / "list.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
