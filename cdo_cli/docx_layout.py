@@ -66,6 +66,14 @@ class Layout:
 
 LAYOUT = Layout()
 
+# Hints for Word where a font is missing (Windows has 仿宋 but not 仿宋_GB2312):
+# name -> (alternate name, family, pitch), written to the docx font table.
+FONT_HINTS: dict[str, tuple[str, str, str]] = {
+    "仿宋_GB2312": ("仿宋", "modern", "fixed"),
+    "黑体": ("SimHei", "modern", "fixed"),
+    "方正小标宋简体": ("宋体", "roman", "variable"),
+}
+
 # Relative column widths by what a column holds.
 FIELD_WEIGHTS: dict[str, float] = {
     "index": 0.7,

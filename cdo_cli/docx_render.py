@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .docx_layout import LAYOUT, column_widths_mm
+from .docx_layout import FONT_HINTS, LAYOUT, column_widths_mm
 
 if TYPE_CHECKING:
     from .forms import FilledForm, FilledSection
@@ -307,11 +307,25 @@ def _package() -> _Package:
     for child in list(body):
         if child.tag != f"{_W}sectPr":
             body.remove(child)
+    members = [(n, _font_table(b) if n == _FONTS_PART else b) for n, b in members]
     return _Package(members, document, etree.fromstring(parts[_CORE_PART]), ids)
+
+
+def _font_table(blob: bytes) -> bytes:
+    """The font table with our Chinese fonts and their substitutes (GB2312 charset)."""
+    fonts = etree.fromstring(blob)
+    for name, (alternate, family, pitch) in FONT_HINTS.items():
+        font = etree.SubElement(fonts, f"{_W}font", {f"{_W}name": name})
+        etree.SubElement(font, f"{_W}altName", {f"{_W}val": alternate})
+        etree.SubElement(font, f"{_W}charset", {f"{_W}val": "86"})
+        etree.SubElement(font, f"{_W}family", {f"{_W}val": family})
+        etree.SubElement(font, f"{_W}pitch", {f"{_W}val": pitch})
+    return bytes(etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 _DOCUMENT_PART = "word/document.xml"
 _CORE_PART = "docProps/core.xml"
+_FONTS_PART = "word/fontTable.xml"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 # A fixed time for zip members: the same form gives the same bytes.
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)

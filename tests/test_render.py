@@ -10,6 +10,7 @@ import io
 import os
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,9 @@ def test_render_docx_east_asian_fonts(cli: Cli, write: Write) -> None:
     assert east_asia("附件2") == "黑体"
     assert east_asia("普宁市部门首席数据官和联系人报名表") == "方正小标宋简体"
     assert east_asia("张三") == "仿宋_GB2312"
+    with zipfile.ZipFile("out.docx") as archive:
+        font_table = archive.read("word/fontTable.xml").decode("utf-8")
+    assert 'w:name="仿宋_GB2312"' in font_table and 'w:altName w:val="仿宋"' in font_table
 
 
 def test_render_docx_zhaoqing_list_lines(cli: Cli, write: Write) -> None:
