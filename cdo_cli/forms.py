@@ -61,7 +61,7 @@ class FilledForm:
     title_lines: tuple[str, ...]
     unit: str | None
     sections: tuple[FilledSection, ...]
-    filled: bool = False
+    filled: bool = False  # people's data came from a roster
     redacted: bool = False
 
     @property
@@ -337,6 +337,6 @@ def build_form(
         title_lines=tuple(form.title_lines or [form.title]),
         unit=unit.name if unit else None,
         sections=tuple(sections),
-        filled=roster is not None,
+        filled=roster is not None and any(s.kind != "unit_list" for s in form.sections),
         redacted=redact,
     )

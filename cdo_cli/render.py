@@ -149,7 +149,7 @@ class RenderResult:
     form_title: str
     fmt: str
     documents: list[RenderedDocument]
-    roster: str | None
+    roster: str | None  # the roster the forms were filled from, if any
     notes: list[str]
 
 
@@ -283,6 +283,6 @@ def render_documents(
         form_title=form.title,
         fmt=fmt,
         documents=documents,
-        roster=roster.name if roster else None,
+        roster=roster.name if roster and filled and filled[0].filled else None,
         notes=notes,
     )

@@ -316,6 +316,13 @@ def test_render_default_name_in_current_folder(cli: Cli, tmp_path: Path) -> None
     assert result.stdout == "已生成 附件2-市公安局.docx（空白表）\n"
 
 
+def test_render_unit_list_does_not_claim_the_roster(cli: Cli, write: Write) -> None:
+    write("roster.yaml", PUNING_ROSTER)
+    result = cli("render", "attachment3")
+    assert result.exit_code == 0
+    assert result.stdout == "已生成 附件3-普宁市有关单位名单.docx（空白表）\n"
+
+
 def test_render_list_form_file_name_uses_title(cli: Cli, tmp_path: Path) -> None:
     assert cli("render", "attachment").exit_code == 0
     assert cli("render", "attachment3", "-f", "md").exit_code == 0
