@@ -1,0 +1,288 @@
+"""Rendering a filled form as Markdown, HTML or Word (docx).
+
+Markdown and HTML come from the jinja2 templates in ``templates/`` (loaded from the
+installed package by an explicit path, never from the working folder); the form's data
+is only ever their context. The docx is built in :mod:`cdo_cli.docx_render`; page,
+fonts and sizes for both come from :mod:`cdo_cli.docx_layout`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .docx_layout import LAYOUT, column_widths_mm
+from .errors import UsageError
+from .forms import (
+    FilledForm,
+    FilledSection,
+    build_form,
+    find_form,
+    find_unit,
+    form_units,
+    resolve_form,
+)
+from .output import safe_filename
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from .policy import Form, Scheme, Unit
+    from .schemes import Registry
+
+FORMATS = ("docx", "html", "md")
+TEXT_FORMATS = ("html", "md")
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Block:
+    """What a page shows in order: a table of one or more sections, or a list of lines."""
+
+    layout: str
+    sections: tuple[FilledSection, ...]
+
+    @property
+    def width(self) -> int:
+        """Columns of the table."""
+        return len(self.sections[0].fields)
+
+    @property
+    def widths_pct(self) -> list[float]:
+        """Column widths in percent of the table, as in the docx."""
+        widths = column_widths_mm(list(self.sections[0].fields), 100.0)
+        return [round(w, 1) for w in widths]
+
+
+def blocks(form: FilledForm) -> list[Block]:
+    """Sections grouped as the document lays them out: consecutive table sections of the
+    same width make one table (附件1 and 附件2 are one table with two heading rows)."""
+    out: list[Block] = []
+    for section in form.sections:
+        last = out[-1] if out else None
+        if (
+            section.layout == "table"
+            and last is not None
+            and last.layout == "table"
+            and last.width == len(section.fields)
+        ):
+            out[-1] = Block("table", (*last.sections, section))
+        else:
+            out.append(Block(section.layout, (section,)))
+    return out
+
+
+# ---------------------------------------------------------------- md and html
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>()#+!|~&])")
+
+
+def md_escape(value: object) -> str:
+    """Text shown literally in Markdown: punctuation escaped, line breaks as ``<br>``."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(value))
+    return "<br>".join(text.splitlines()) if "\n" in text else text
+
+
+@functools.lru_cache(maxsize=2)
+def _environment(autoescape: bool) -> jinja2.Environment:
+    import jinja2
+
+    from .schemes import templates_dir
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    return env
+
+
+def _context(form: FilledForm) -> dict[str, Any]:
+    return {"form": form, "blocks": blocks(form), "layout": LAYOUT}
+
+
+def render_md(form: FilledForm) -> str:
+    """The form as Markdown tables, for quick looks and diffs."""
+    return _environment(False).get_template("form.md.j2").render(_context(form))
+
+
+def render_html(form: FilledForm) -> str:
+    """The form as one self-contained printable HTML page (A4 print CSS)."""
+    return _environment(True).get_template("form.html.j2").render(_context(form))
+
+
+def render_docx(form: FilledForm) -> bytes:
+    """The form as a Word document (A4, GB/T 9704 margins and fonts)."""
+    from .docx_render import render_docx as build
+
+    return build(form, blocks(form))
+
+
+# ---------------------------------------------------------------- the command's core
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """One output document: its file name and its content."""
+
+    name: str
+    data: bytes
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What ``cdo render`` produced, for the CLI to write and report."""
+
+    scheme: str
+    form_label: str
+    form_title: str
+    fmt: str
+    documents: list[RenderedDocument]
+    roster: str | None  # the roster the forms were filled from, if any
+    notes: list[str]
+
+
+def choose_format(fmt: str | None, output: str | None, many: bool = False) -> str:
+    """The format asked for; if none, the one ``-o``'s extension names, else docx.
+
+    Refuses what cannot be done before anything is rendered: docx or many documents to
+    standard output (``-o -``), an unknown format.
+    """
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".") if output and not many else ""
+        suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
+        fmt = suffix if suffix in FORMATS else "docx"
+    if fmt not in FORMATS:
+        raise UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")
+    if output == "-":
+        if fmt not in TEXT_FORMATS:
+            raise UsageError(
+                f"{fmt} 不能输出到标准输出", hint="用 --format md 或 html，或用 -o 指定文件。"
+            )
+        if many:
+            raise UsageError("--all 生成多个文件，不能输出到标准输出", hint="用 -o 指定文件夹。")
+    return fmt
+
+
+def render(form: FilledForm, fmt: str) -> bytes:
+    """The form in one format, as bytes (UTF-8 for the text formats)."""
+    if fmt == "docx":
+        return render_docx(form)
+    if fmt == "html":
+        return render_html(form).encode("utf-8")
+    if fmt == "md":
+        return render_md(form).encode("utf-8")
+    raise UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")
+
+
+def file_name(form: FilledForm, fmt: str) -> str:
+    """``附件2-市公安局.docx``: safe to create in any folder."""
+    return safe_filename(form.file_stem, f".{fmt}")
+
+
+def _unique(names: list[str]) -> Iterator[str]:
+    """Names made distinct: a second ``a.docx`` becomes ``a（2）.docx``."""
+    seen: dict[str, int] = {}
+    for name in names:
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        if count == 1:
+            yield name
+        else:
+            stem, dot, ext = name.rpartition(".")
+            yield f"{stem}（{count}）{dot}{ext}"
+
+
+def _units_for(scheme: Scheme, form: Form, dept: str | None, all_units: bool) -> list[Unit | None]:
+    """The units to render a form for: None alone for a list form."""
+    if not form.per_unit:
+        if dept is not None or all_units:
+            flag = "--dept" if dept is not None else "--all"
+            raise UsageError(
+                f"{form.label}（{form.title}）是一份名单，不按单位分别填写",
+                hint=f"去掉 {flag} 即可生成这份名单。",
+            )
+        return [None]
+    if all_units:
+        return list(form_units(scheme, form))
+    if dept is not None:
+        return [find_unit(scheme, form, dept)]
+    scope = form_units(scheme, form)
+    if len(scope) != 1:
+        raise UsageError(
+            f"{form.label}每个单位填一份，请指定单位",
+            hint=f"用 --dept 指定单位（如 --dept {scope[0].name}），或用 --all 为全部 "
+            f"{len(scope)} 个单位各生成一份。"
+            if scope
+            else None,
+        )
+    return [scope[0]]
+
+
+def render_documents(
+    registry: Registry,
+    form_id: str,
+    *,
+    dept: str | None = None,
+    all_units: bool = False,
+    scheme_id: str | None = None,
+    roster_path: Path | None = None,
+    roster_given: bool = False,
+    fmt: str = "docx",
+    redact: bool = False,
+) -> RenderResult:
+    """Every document ``cdo render`` is asked for, rendered in memory.
+
+    ``roster_path`` is the roster to fill from; ``roster_given`` says the user named it
+    (a roster.yaml that merely lies in the folder is not used for another scheme).
+    """
+    from .rosters import load_valid_roster
+
+    if fmt not in FORMATS:
+        raise UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")
+    if dept is not None and all_units:
+        raise UsageError("--dept 和 --all 只能用其一")
+    notes: list[str] = []
+    roster = load_valid_roster(roster_path, registry) if roster_path is not None else None
+    if roster is not None and not roster_given:
+        # A roster.yaml that merely lies in the folder fills forms of its own scheme only.
+        other = scheme_id is not None and scheme_id != roster.scheme.id
+        if other or (scheme_id is None and find_form(roster.scheme, form_id) is None):
+            notes.append(f"{roster.name} 属于方案 {roster.scheme.id}，未用于填表")
+            roster = None
+    if roster is not None and scheme_id is not None and roster.scheme.id != scheme_id:
+        raise UsageError(
+            f"名册 {roster.name} 属于方案 {roster.scheme.id}，与 --scheme {scheme_id} 不符",
+            hint="去掉 --scheme，或换用该方案的名册。",
+        )
+    scheme, form = resolve_form(
+        registry, form_id, scheme_id, roster.scheme.id if roster is not None else None
+    )
+
+    units = _units_for(scheme, form, dept, all_units)
+    filled = [build_form(scheme, form, u, roster, redact) for u in units]
+    names = list(_unique([file_name(f, fmt) for f in filled]))
+    documents = [
+        RenderedDocument(name, render(f, fmt), f.unit)
+        for name, f in zip(names, filled, strict=True)
+    ]
+    return RenderResult(
+        scheme=scheme.id,
+        form_label=form.label,
+        form_title=form.title,
+        fmt=fmt,
+        documents=documents,
+        roster=roster.name if roster and filled and filled[0].filled else None,
+        notes=notes,
+    )

@@ -1,0 +1,642 @@
+"""cdo render: the attachment forms as docx, html and md, blank and filled from a roster.
+
+Golden files live in tests/golden/render/; regenerate them after an intended change with
+``CDO_UPDATE_GOLDEN=1 python -m pytest tests/test_render.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from cdo_cli.forms import mask_email, mask_phone
+from cdo_cli.output import safe_filename
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "render"
+UPDATE = bool(os.environ.get("CDO_UPDATE_GOLDEN"))
+
+PUNING_ROSTER = """
+scheme: puning
+units:
+  普宁市人民政府:
+    officers:
+      city_cdo:
+        name: 王五
+        title: 副市长
+        phone: 0663-2221234
+      city_contact:
+        office: 办公室
+        name: 陈丽虹
+        title: 科员
+        phone: 0663-6186213
+        email: pnzsjzsg@163.com
+  市公安局:
+    officers:
+      dept_cdo:
+        name: 张三
+        title: 副局长
+        phone: 0663-1234567
+        email: zhangsan@example.cn
+      dept_contact:
+        office: 科技信息化股
+        name: 李四
+        title: 科员
+        phone: "13800138000"
+"""
+
+ZHAOQING_ROSTER = """
+scheme: zhaoqing
+units:
+  肇庆市人民政府:
+    officers:
+      city_cdo: {name: 林飞鸣, title: 市委常委、组织部部长}
+      city_cdeo: {name: 王诗军, title: 市政府副秘书长、市政数局局长}
+  市发改局:
+    officers:
+      dept_cdo: {name: 陈添有, title: 副局长}
+  市公安局:
+    officers:
+      dept_cdo: {name: 游建军, title: 市公安局副局长}
+  端州区:
+    officers:
+      county_cdo: {name: 何军红, title: 区委常委、组织部部长}
+"""
+
+HOSTILE_ROSTER = """
+scheme: puning
+units:
+  市公安局:
+    officers:
+      dept_cdo:
+        name: "{{ 7*7 }}"
+        title: "<script>alert(1)</script>"
+        phone: "13800138000"
+        email: a|b*c@example.cn
+      dept_contact:
+        office: ../../etc/passwd
+        name: "{% raw %}x{% endraw %}"
+        title: "# [x](javascript:alert(1)) **b**"
+"""
+
+# (golden name, arguments, roster file or None)
+CASES = [
+    ("puning-attachment1-blank", ["attachment1"], None),
+    ("puning-attachment1-filled", ["attachment1"], "puning"),
+    ("puning-attachment2-blank", ["attachment2", "--dept", "市公安局"], None),
+    ("puning-attachment2-filled", ["attachment2", "--dept", "市公安局"], "puning"),
+    ("puning-attachment2-redacted", ["attachment2", "--dept", "市公安局", "--redact"], "puning"),
+    ("puning-attachment3", ["attachment3"], None),
+    ("zhaoqing-attachment-blank", ["attachment"], None),
+    ("zhaoqing-attachment-filled", ["attachment"], "zhaoqing"),
+]
+ROSTERS = {"puning": PUNING_ROSTER, "zhaoqing": ZHAOQING_ROSTER}
+
+Cli = Callable[..., Any]
+Write = Callable[[str, str], Path]
+
+
+def _args(args: list[str], roster: str | None, write: Write) -> list[str]:
+    if roster is None:
+        return args
+    path = write(f"{roster}.yaml", ROSTERS[roster])
+    return [*args, "--roster", str(path)]
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    assert path.is_file(), f"no golden file {path}; run with CDO_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+def _docx(cli: Cli, write: Write, args: list[str], roster: str | None) -> docx.document.Document:
+    result = cli("render", *_args(args, roster, write), "-o", "out.docx")
+    assert result.exit_code == 0, result.output
+    return docx.Document("out.docx")
+
+
+# ---------------------------------------------------------------- golden md and html
+
+
+@pytest.mark.parametrize(("name", "args", "roster"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_render_golden(
+    cli: Cli, write: Write, name: str, args: list[str], roster: str | None, fmt: str
+) -> None:
+    result = cli("render", *_args(args, roster, write), "--format", fmt, "-o", "-")
+    assert result.exit_code == 0, result.output
+    _golden(f"{name}.{fmt}", result.stdout)
+
+
+def test_render_every_form_in_every_format(cli: Cli, write: Write, tmp_path: Path) -> None:
+    """Every attachment of every scheme renders in all three formats, blank and filled."""
+    from cdo_cli.forms import form_units
+    from cdo_cli.schemes import Registry
+
+    for scheme in Registry().all():
+        for form in scheme.forms:
+            dept = ["--dept", form_units(scheme, form)[0].name] if form.per_unit else []
+            rosters = [None, scheme.id] if scheme.id in ROSTERS else [None]
+            for roster in rosters:
+                for fmt in ("docx", "html", "md"):
+                    out = tmp_path / f"{scheme.id}-{form.id}-{roster}.{fmt}"
+                    args = [form.id, "--scheme", scheme.id, *dept, "-o", str(out)]
+                    result = cli("render", *_args(args, roster, write))
+                    assert result.exit_code == 0, result.output
+                    assert out.stat().st_size > 0
+
+
+# ---------------------------------------------------------------- docx structure
+
+
+def test_render_docx_page_and_margins(cli: Cli, write: Write) -> None:
+    document = _docx(cli, write, ["attachment1"], None)
+    section = document.sections[0]
+    for value, mm in [
+        (section.page_width, 210),
+        (section.page_height, 297),
+        (section.top_margin, 37),
+        (section.bottom_margin, 35),
+        (section.left_margin, 28),
+        (section.right_margin, 26),
+    ]:
+        assert value is not None
+        assert abs(value - Mm(mm)) < Mm(0.1)
+
+
+def test_render_docx_texts_and_tables(cli: Cli, write: Write) -> None:
+    document = _docx(cli, write, ["attachment2", "--dept", "市公安局"], "puning")
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[:2] == ["附件2", "普宁市部门首席数据官\n和联系人报名表"]
+    assert len(document.tables) == 1
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert rows[0] == ["部门首席数据官"] * 4  # one cell spanning the width
+    assert rows[1] == ["单位", "姓名", "职务", "联系方式"]
+    assert rows[2] == ["市公安局", "张三", "副局长", "0663-1234567\nzhangsan@example.cn"]
+    assert rows[3] == ["工作联系人"] * 4
+    assert rows[4] == ["科室（股室）", "姓名", "职务", "联系方式"]
+    assert rows[5] == ["科技信息化股", "李四", "科员", "13800138000"]
+    tbl_pr = document.tables[0]._tbl.tblPr
+    borders = tbl_pr.find(qn("w:tblBorders"))
+    assert borders is not None
+    edges = {child.tag.split("}")[1]: child.get(qn("w:val")) for child in borders}
+    assert edges == dict.fromkeys(
+        ["top", "left", "bottom", "right", "insideH", "insideV"], "single"
+    )
+    heights = [row.height for row in document.tables[0].rows]
+    assert all(h is not None and h >= Mm(10) - Mm(0.1) for h in heights)
+
+
+def test_render_docx_blank_keeps_rows_to_write_in(cli: Cli, write: Write) -> None:
+    document = _docx(cli, write, ["attachment2", "--dept", "市公安局"], None)
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert rows[2] == ["市公安局", "", "", ""]
+    assert rows[5] == ["", "", "", ""]
+
+
+def test_render_docx_attachment3_lists_units_side_by_side(cli: Cli, write: Write) -> None:
+    document = _docx(cli, write, ["attachment3"], None)
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert len(rows) == 18
+    assert rows[0] == ["1", "市科技局", "19", "市应急管理局"]
+    assert rows[-1] == ["18", "市国有资产管理中心", "36", "普宁粤海水务有限公司"]
+
+
+def test_render_docx_east_asian_fonts(cli: Cli, write: Write) -> None:
+    document = _docx(cli, write, ["attachment2", "--dept", "市公安局"], "puning")
+    styles = {s.name: s for s in document.styles if s.type == 1}  # paragraph styles
+    for name in ("Normal", "附件标识", "附件标题", "表格文字", "表格标题"):
+        fonts = styles[name].element.rPr.find(qn("w:rFonts"))
+        assert fonts is not None and fonts.get(qn("w:eastAsia")), name
+    assert styles["附件标题"].font.size.pt == 22
+    assert styles["附件标识"].font.size.pt == 16
+    assert styles["表格文字"].font.size.pt == 14
+    runs = document.element.body.findall(".//" + qn("w:r"))
+    assert runs
+    for run in runs:
+        fonts = run.find(qn("w:rPr") + "/" + qn("w:rFonts"))
+        assert fonts is not None and fonts.get(qn("w:eastAsia")), run.xml
+    by_text = {"".join(t.text or "" for t in r.iter(qn("w:t"))): r for r in runs}
+
+    def east_asia(text: str) -> str | None:
+        fonts = by_text[text].find(qn("w:rPr") + "/" + qn("w:rFonts"))
+        return None if fonts is None else fonts.get(qn("w:eastAsia"))
+
+    assert east_asia("附件2") == "黑体"
+    assert east_asia("普宁市部门首席数据官和联系人报名表") == "方正小标宋简体"
+    assert east_asia("张三") == "仿宋_GB2312"
+    with zipfile.ZipFile("out.docx") as archive:
+        font_table = archive.read("word/fontTable.xml").decode("utf-8")
+    assert 'w:name="仿宋_GB2312"' in font_table and 'w:altName w:val="仿宋"' in font_table
+
+
+def test_render_docx_zhaoqing_list_lines(cli: Cli, write: Write) -> None:
+    document = _docx(cli, write, ["attachment"], "zhaoqing")
+    texts = [p.text for p in document.paragraphs]
+    assert "一、市首席数据官" in texts
+    assert "林飞鸣\t市委常委、组织部部长" in texts
+    assert "陈添有\t市发改局副局长" in texts  # the unit goes before a bare title
+    assert "何军红\t端州区委常委、组织部部长" in texts
+    assert any(t.startswith("\u3000") and "\t市教育局" in t for t in texts)  # left to fill in
+
+
+def test_render_docx_is_reproducible(cli: Cli, write: Write) -> None:
+    cli("render", "attachment3", "-o", "a.docx")
+    cli("render", "attachment3", "-o", "b.docx")
+    assert Path("a.docx").read_bytes() == Path("b.docx").read_bytes()
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+
+def test_render_docx_converts_to_pdf_with_libreoffice(cli: Cli, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftotext = shutil.which("pdftotext")
+    if soffice is None or pdftotext is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs LibreOffice (soffice) and poppler-utils (pdftotext)")
+        pytest.skip("LibreOffice or pdftotext not installed")
+    result = cli("render", "attachment2", "--dept", "市公安局", "-o", "form.docx")
+    assert result.exit_code == 0, result.output
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "form.docx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    text = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "form.pdf"), "-"],
+        check=True, capture_output=True, timeout=60,
+    ).stdout.decode("utf-8")  # fmt: skip
+    flat = "".join(text.split())
+    assert "普宁市部门首席数据官" in flat
+    assert "和联系人报名表" in flat
+    assert "市公安局" in flat
+
+
+# ---------------------------------------------------------------- --all and files
+
+
+def test_render_all_puning_writes_36_files(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", "attachment2", "--all", "-o", "out")
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "out").iterdir())
+    assert len(files) == 36
+    assert (tmp_path / "out" / "附件2-市公安局.docx") in files
+    assert (tmp_path / "out" / "附件2-市工业和信息化局（市商务局）.docx") in files
+    assert "已生成 36 个文件" in result.stdout
+    assert result.stdout.count("\n") == 1
+
+
+def test_render_all_into_current_folder_in_html(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", "attachment2", "--all", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.glob("附件2-*.html"))) == 36
+
+
+def test_render_default_name_in_current_folder(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", "attachment2", "--dept", "市公安局")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "附件2-市公安局.docx").is_file()
+    assert result.stdout == "已生成 附件2-市公安局.docx（空白表）\n"
+
+
+def test_render_unit_list_does_not_claim_the_roster(cli: Cli, write: Write) -> None:
+    write("roster.yaml", PUNING_ROSTER)
+    result = cli("render", "attachment3")
+    assert result.exit_code == 0
+    assert result.stdout == "已生成 附件3-普宁市有关单位名单.docx（空白表）\n"
+
+
+def test_render_list_form_file_name_uses_title(cli: Cli, tmp_path: Path) -> None:
+    assert cli("render", "attachment").exit_code == 0
+    assert cli("render", "attachment3", "-f", "md").exit_code == 0
+    assert (tmp_path / "附件-肇庆市首席数据官名单.docx").is_file()
+    assert (tmp_path / "附件3-普宁市有关单位名单.md").is_file()
+
+
+def test_render_refuses_to_overwrite_without_force(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "附件2-市公安局.docx"
+    target.write_text("not ours", encoding="utf-8")
+    result = cli("render", "attachment2", "--dept", "市公安局")
+    assert result.exit_code == 2
+    assert "已存在" in result.stderr and "--force" in result.stderr
+    assert target.read_text(encoding="utf-8") == "not ours"
+    result = cli("render", "attachment2", "--dept", "市公安局", "--force")
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"PK")
+
+
+def test_render_all_writes_nothing_when_one_file_exists(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "附件2-市公安局.docx").write_text("x", encoding="utf-8")
+    result = cli("render", "attachment2", "--all", "-o", "out")
+    assert result.exit_code == 2
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["附件2-市公安局.docx"]
+
+
+def test_render_leaves_no_temporary_files(cli: Cli, tmp_path: Path) -> None:
+    assert cli("render", "attachment2", "--all", "-o", "out", "-f", "md").exit_code == 0
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_render_files_are_readable_by_others(cli: Cli, tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert cli("render", "attachment3", "-f", "md").exit_code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "附件3-普宁市有关单位名单.md").stat().st_mode & 0o777 == 0o644
+
+
+def test_render_format_from_output_suffix(cli: Cli, tmp_path: Path) -> None:
+    assert cli("render", "attachment3", "-o", "list.html").exit_code == 0
+    assert (tmp_path / "list.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_render_all_output_is_a_file(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("", encoding="utf-8")
+    result = cli("render", "attachment2", "--all", "-o", "x.txt")
+    assert result.exit_code == 2
+    assert "不是文件夹" in result.stderr
+
+
+# ---------------------------------------------------------------- stdout
+
+
+def test_render_md_to_stdout(cli: Cli) -> None:
+    result = cli("render", "attachment3", "-f", "md", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("附件3\n\n# 普宁市有关单位名单\n")
+
+
+def test_render_docx_to_stdout_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", "attachment3", "-o", "-")
+    assert result.exit_code == 2
+    assert "标准输出" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_all_to_stdout_is_a_usage_error(cli: Cli) -> None:
+    result = cli("render", "attachment2", "--all", "-f", "md", "-o", "-")
+    assert result.exit_code == 2
+
+
+def test_render_unknown_format(cli: Cli) -> None:
+    result = cli("render", "attachment3", "-f", "pdf")
+    assert result.exit_code == 2
+    assert "docx、html、md" in result.stderr
+
+
+# ---------------------------------------------------------------- choosing form and unit
+
+
+def test_render_unknown_unit_suggests(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", "attachment2", "--dept", "市公安厅")
+    assert result.exit_code == 1
+    assert "“市公安厅”不是普宁市方案范围内的单位" in result.stderr
+    assert "市公安局" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_unit_by_alias(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", "attachment2", "--dept", "市商务局", "-f", "md", "-o", "-")
+    assert result.exit_code == 0
+    assert "| 市工业和信息化局（市商务局） |" in result.stdout
+
+
+def test_render_unit_the_form_is_not_for(cli: Cli) -> None:
+    result = cli("render", "attachment2", "--dept", "普宁市人民政府")
+    assert result.exit_code == 1
+    assert "附件2不由普宁市人民政府填报" in result.stderr
+
+
+def test_render_per_unit_form_needs_a_unit(cli: Cli) -> None:
+    result = cli("render", "attachment2")
+    assert result.exit_code == 2
+    assert "--dept" in result.stderr and "--all" in result.stderr
+
+
+def test_render_list_form_takes_no_unit(cli: Cli) -> None:
+    result = cli("render", "attachment3", "--dept", "市公安局")
+    assert result.exit_code == 2
+    assert "名单" in result.stderr
+    assert cli("render", "attachment3", "--all").exit_code == 2
+
+
+def test_render_dept_and_all_together(cli: Cli) -> None:
+    assert cli("render", "attachment2", "--dept", "市公安局", "--all").exit_code == 2
+
+
+def test_render_unknown_form_lists_choices(cli: Cli) -> None:
+    result = cli("render", "attachment9")
+    assert result.exit_code == 1
+    assert "没有附件“attachment9”" in result.stderr
+    for choice in ("attachment1", "attachment2", "attachment3", "zhaoqing：attachment"):
+        assert choice in result.stderr
+
+
+def test_render_unknown_form_in_scheme(cli: Cli) -> None:
+    result = cli("render", "attachment1", "--scheme", "zhaoqing")
+    assert result.exit_code == 1
+    assert "attachment（附件 肇庆市首席数据官名单）" in result.stderr
+
+
+def test_render_form_by_label(cli: Cli) -> None:
+    result = cli("render", "附件3", "-f", "md", "-o", "-")
+    assert result.exit_code == 0
+    assert "普宁市有关单位名单" in result.stdout
+
+
+def test_render_ambiguous_form_lists_schemes(cli: Cli, tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    text = (ROOT / "policies" / "zhaoqing.yaml").read_text(encoding="utf-8")
+    (extra / "zq2.yaml").write_text(text.replace("id: zhaoqing", "id: zq2", 1), encoding="utf-8")
+    result = cli("--policies", str(extra), "render", "attachment")
+    assert result.exit_code == 2
+    assert "--scheme zhaoqing" in result.stderr and "--scheme zq2" in result.stderr
+    result = cli("--policies", str(extra), "render", "attachment", "--scheme", "zq2")
+    assert result.exit_code == 0, result.output
+
+
+def test_render_unknown_scheme(cli: Cli) -> None:
+    result = cli("render", "attachment1", "--scheme", "puining")
+    assert result.exit_code == 2
+    assert "puning" in result.stderr
+
+
+# ---------------------------------------------------------------- rosters
+
+
+def test_render_uses_roster_yaml_in_folder(cli: Cli, write: Write) -> None:
+    write("roster.yaml", PUNING_ROSTER)
+    result = cli("render", "attachment2", "--dept", "市公安局", "-f", "md", "-o", "-")
+    assert result.exit_code == 0
+    assert "| 市公安局 | 张三 | 副局长 |" in result.stdout
+
+
+def test_render_roster_yaml_of_another_scheme_is_not_used(cli: Cli, write: Write) -> None:
+    write("roster.yaml", PUNING_ROSTER)
+    result = cli("render", "attachment", "-f", "md", "-o", "-")
+    assert result.exit_code == 0
+    assert "roster.yaml 属于方案 puning，未用于填表" in result.stderr
+    assert "肇庆市首席数据官名单" in result.stdout
+
+
+def test_render_roster_against_scheme_option(cli: Cli, write: Write) -> None:
+    path = write("r.yaml", PUNING_ROSTER)
+    result = cli("render", "attachment", "--scheme", "zhaoqing", "--roster", str(path))
+    assert result.exit_code == 2
+    assert "属于方案 puning" in result.stderr
+
+
+def test_render_invalid_roster(cli: Cli, write: Write) -> None:
+    path = write("r.yaml", "scheme: puning\nunits:\n  ../../etc/passwd: {}\n")
+    result = cli("render", "attachment2", "--dept", "市公安局", "--roster", str(path))
+    assert result.exit_code == 1
+    assert "名册有错误" in result.stderr
+
+
+def test_render_missing_roster(cli: Cli) -> None:
+    result = cli("render", "attachment3", "--roster", "nope.yaml")
+    assert result.exit_code == 2
+
+
+# ---------------------------------------------------------------- hostile data
+
+
+def test_render_hostile_data_html_is_escaped(cli: Cli, write: Write) -> None:
+    path = write("r.yaml", HOSTILE_ROSTER)
+    args = ["attachment2", "--dept", "市公安局", "--roster", str(path), "-o", "-"]
+    result = cli("render", *args, "-f", "html")
+    assert result.exit_code == 0, result.output
+    html = result.stdout
+    assert "{{ 7*7 }}" in html and "49" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+    assert "{% raw %}x{% endraw %}" in html
+    assert "../../etc/passwd" in html
+
+
+def test_render_hostile_data_md_is_literal(cli: Cli, write: Write) -> None:
+    path = write("r.yaml", HOSTILE_ROSTER)
+    args = ["attachment2", "--dept", "市公安局", "--roster", str(path), "-o", "-"]
+    md = cli("render", *args, "-f", "md").stdout
+    assert r"\{\{ 7\*7 \}\}" in md
+    assert r"\<script\>alert\(1\)\</script\>" in md
+    assert "<script>" not in md
+    row = next(line for line in md.splitlines() if "7\\*7" in line)
+    assert row.count(" | ") == 3  # the | in the e-mail does not split the cell
+    assert r"\# \[x\]\(javascript:alert\(1\)\) \*\*b\*\*" in md
+
+
+def test_render_hostile_data_docx_is_text(cli: Cli, write: Write) -> None:
+    path = write("r.yaml", HOSTILE_ROSTER)
+    result = cli("render", "attachment2", "--dept", "市公安局", "--roster", str(path))
+    assert result.exit_code == 0, result.output
+    document = docx.Document("附件2-市公安局.docx")
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert rows[2][:3] == ["市公安局", "{{ 7*7 }}", "<script>alert(1)</script>"]
+    assert rows[5][0] == "../../etc/passwd"
+
+
+def test_render_hostile_unit_names_stay_in_folder(cli: Cli, tmp_path: Path) -> None:
+    """A scheme whose unit names are paths, device names or template code."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    text = (ROOT / "policies" / "puning.yaml").read_text(encoding="utf-8")
+    for old, new in [
+        ("市科技局", "../../etc/passwd"),
+        ("市公安局", "CON"),
+        ("市法院", "x{{ 7*7 }}<b>"),
+        ("市税务局", "a\\\\b/c:d"),
+    ]:
+        text = text.replace(old, new)
+    (extra / "puning.yaml").write_text(text, encoding="utf-8")
+    result = cli("--policies", str(extra), "render", "attachment2", "--all", "-o", "out")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(names) == 36
+    assert "附件2-.._.._etc_passwd.docx" not in names
+    assert all("/" not in n and "\\" not in n and ".." not in n for n in names)
+    assert "附件2-CON.docx" in names  # not a device name: the stem is 附件2-CON
+    assert not (tmp_path / "etc").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["extra", "out"]
+    md = cli("--policies", str(extra), "render", "attachment3", "-f", "md", "-o", "-").stdout
+    assert r"x\{\{ 7\*7 \}\}\<b\>" in md
+    result = cli("--policies", str(extra), "render", "attachment2", "--dept", "CON", "-o", "-",
+                 "-f", "html")  # fmt: skip
+    assert result.exit_code == 0
+
+
+def test_render_hostile_form_id(cli: Cli) -> None:
+    result = cli("render", "{{ 7*7 }}")
+    assert result.exit_code == 1
+    assert "没有附件“{{ 7*7 }}”" in result.stderr
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("附件2-市公安局", "附件2-市公安局.docx"),
+        ("../../etc/passwd", "___etc_passwd.docx"),
+        ("..", "未命名.docx"),
+        ("CON", "_CON.docx"),
+        ("nul.txt", "_nul.txt.docx"),
+        ('a<b>c:d"e|f?g*h', "a_b_c_d_e_f_g_h.docx"),
+        ("tab\there\x00nul", "tab_here_nul.docx"),
+        ("  dots...  ", "dots.docx"),
+    ],
+)
+def test_render_safe_filename(stem: str, expected: str) -> None:
+    assert safe_filename(stem, ".docx") == expected
+
+
+def test_render_safe_filename_bounds_length() -> None:
+    name = safe_filename("附" * 200, ".docx")
+    assert name.endswith(".docx")
+    assert len(name.encode("utf-8")) <= 200
+
+
+def test_render_masks() -> None:
+    assert mask_phone("13800138000") == "138******00"
+    assert mask_phone("0663-6186213") == "066*-*****13"
+    assert mask_phone("12345") == "*****"
+    assert mask_email("zhangsan@example.cn") == "z***@example.cn"
+    assert mask_email("nobody") == "n***"
+
+
+def test_render_help_has_examples(cli: Cli) -> None:
+    result = cli("render", "--help")
+    assert result.exit_code == 0
+    assert "例：" in result.stdout and "cdo render attachment2 --dept 市公安局" in result.stdout
+
+
+def test_render_docx_bytes_open_in_python_docx(cli: Cli) -> None:
+    from cdo_cli.forms import build_form
+    from cdo_cli.render import render_docx
+    from cdo_cli.schemes import Registry
+
+    scheme = Registry().get("zhaoqing")
+    data = render_docx(build_form(scheme, scheme.forms[0], None, None))
+    assert docx.Document(io.BytesIO(data)).paragraphs[0].text == "附件"
