@@ -176,8 +176,13 @@ class _Body:
         before_pt: float = 0,
         after_pt: float = 0,
         tab_pt: float = 0,
+        hang_to_tab: bool = False,
     ) -> Any:
-        """A paragraph in one of the form styles (pPr children in schema order)."""
+        """A paragraph in one of the form styles (pPr children in schema order).
+
+        ``hang_to_tab``: lines after the first start at the tab stop, so a long title that
+        wraps stays in its column.
+        """
         p = self.el(parent, "p")
         ppr = self.el(p, "pPr")
         self.el(ppr, "pStyle", val=self.ids[style])
@@ -187,7 +192,10 @@ class _Body:
             self.el(
                 ppr, "spacing", before=str(round(before_pt * 20)), after=str(round(after_pt * 20))
             )
-        if indent_pt:
+        if hang_to_tab and tab_pt:
+            hanging = round((tab_pt - indent_pt) * 20)
+            self.el(ppr, "ind", left=str(round(tab_pt * 20)), hanging=str(hanging))
+        elif indent_pt:
             self.el(ppr, "ind", firstLine=str(round(indent_pt * 20)))
         if center:
             self.el(ppr, "jc", val="center")
@@ -278,7 +286,9 @@ class _Body:
             heading = self.paragraph(self.parent, "分组标题", indent_pt=indent)
             self.run(heading, section.heading, "label")
         for row in section.rows:
-            p = self.paragraph(self.parent, "名单文字", indent_pt=indent, tab_pt=tab)
+            p = self.paragraph(
+                self.parent, "名单文字", indent_pt=indent, tab_pt=tab, hang_to_tab=True
+            )
             for i, text in enumerate(row.cells):
                 self.run(p, text, "body", tab=i > 0)
                 if row.blank:
