@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from . import __version__
@@ -30,6 +31,50 @@ class _Group(TyperGroup):
         except CdoError as exc:
             _print_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except ClickUsageError as exc:
+            path = exc.ctx.command_path if exc.ctx is not None else "cdo"
+            message, hint = usage_message(exc.format_message())
+            _print_error(CdoError(message, f"{hint}运行 {path} --help 查看用法。"))
+            raise typer.Exit(2) from None
+
+
+_USAGE = [
+    (r"No such command '(.+?)'\.?", "没有“{0}”这个命令"),
+    (r"Missing argument '(.+?)'\.?", "缺少参数 {0}"),
+    (r"Missing option '(.+?)'(?: / '.+?')*\.?", "缺少选项 {0}"),
+    (r"No such option: (\S+?)\.?$", "没有 {0} 这个选项"),
+    (r"Option '(.+?)' requires an argument\.?", "选项 {0} 需要一个值"),
+    (r"Got unexpected extra arguments? \((.+)\)", "多余的参数：{0}"),
+    (r"Invalid value for '(.+?)': (.+)", "{0} 的值无效：{1}"),
+]
+_VALUES = [
+    (r"Input should be greater than or equal to (\S+)", "应不小于 {0}"),
+    (r"Input should be less than or equal to (\S+)", "应不大于 {0}"),
+    (r"'(.*)' is not a valid integer\.?|Input should be a valid integer.*", "应为整数"),
+    (r"'(.*)' is not one of (.+)\.", "“{0}”不是可选值之一：{1}"),
+]
+
+
+def usage_message(text: str) -> tuple[str, str]:
+    """Click's English usage errors in Chinese; a "did you mean" becomes the hint."""
+    import re
+
+    first = text.partition("\n")[0]
+    hint = ""
+    close = re.search(r"Did you mean (\S+?)\??$|\(Possible options: (.+)\)", text, re.M)
+    if close:
+        hint = f"是否应为 {close.group(1) or close.group(2)}？"
+    for pattern, chinese in _USAGE:
+        match = re.match(pattern, first.strip())
+        if match:
+            parts = list(match.groups())
+            for i, part in enumerate(parts):
+                for value_pattern, value_chinese in _VALUES:
+                    found = re.match(value_pattern, part or "")
+                    if found:
+                        parts[i] = value_chinese.format(*found.groups())
+            return chinese.format(*parts), hint
+    return f"用法错误：{first.strip()}", hint
 
 
 def _print_error(exc: CdoError) -> None:
@@ -183,7 +228,7 @@ def policy_show(
 @policy_app.command("check")
 def policy_check(
     files: Annotated[
-        list[Path], typer.Argument(help="要检查的方案文件。", metavar="FILE...", show_default=False)
+        list[Path], typer.Argument(help="要检查的方案文件。", metavar="FILE", show_default=False)
     ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="text 或 json。")] = "text",
 ) -> None:
@@ -281,8 +326,8 @@ def init(
 ) -> None:
     """生成名册模板：方案范围内的全部单位和应设职位，附中文填写说明。
 
-    文件已存在时不覆盖（除非 --force）。同时在旁边写出 roster.schema.json
-    （如不存在），供编辑器补全。文件附件已列出人员的（如肇庆），直接填入。
+    文件已存在时不覆盖（除非 --force）。同时在旁边写出该方案的 JSON Schema
+    （如 puning.roster.schema.json，如不存在），供编辑器补全。文件附件已列出人员的（如肇庆），直接填入。
 
     \b
     例：
@@ -292,15 +337,16 @@ def init(
     from .errors import UsageError
     from .output import write_atomic
     from .roster_template import roster_template
-    from .schema import roster_schema, to_json
+    from .schema import roster_schema, schema_file_name, to_json
 
     chosen = _registry(ctx).get(scheme)
     if output.exists() and not force:
         raise UsageError(f"{output} 已存在，未覆盖", hint="确需覆盖请加 --force。")
     if output.is_dir():
         raise UsageError(f"{output} 是一个文件夹", hint="请用 -o 指定文件名，如 -o roster.yaml。")
-    schema_path = output.parent / "roster.schema.json"
-    write_atomic(output, roster_template(chosen).encode("utf-8"))
+    # One schema file per scheme: rosters of two cities in one folder each get their own.
+    schema_path = output.parent / schema_file_name(chosen.id)
+    write_atomic(output, roster_template(chosen, schema_path.name).encode("utf-8"))
     typer.echo(f"已生成名册：{output}（{chosen.city}，{len(chosen.units)} 个单位）")
     if not schema_path.exists():
         write_atomic(schema_path, to_json(roster_schema(chosen)))
@@ -312,7 +358,7 @@ def init(
 def validate(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(help="名册文件。", metavar="FILE...", show_default=False)
+        list[Path], typer.Argument(help="名册文件。", metavar="FILE", show_default=False)
     ],
     fmt: Annotated[
         str,

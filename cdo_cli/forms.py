@@ -150,15 +150,20 @@ def find_unit(scheme: Scheme, form: Form, name: str) -> Unit:
 
 
 def mask_phone(phone: str) -> str:
-    """Keep the first 3 and last 2 digits; the digits between become ``*``."""
+    """Keep the area code (0663-…) or the first 3 digits, and the last 2; mask the rest.
+
+    An area code is public information; a mobile's first three digits name its carrier.
+    """
     total = sum(c.isdigit() for c in phone)
     if total <= 5:
         return re.sub(r"\d", "*", phone)
+    area = re.match(r"\s*(0\d{2,3})[-\s]", phone)
+    keep = len(area.group(1)) if area else 3
     out, seen = [], 0
     for c in phone:
         if c.isdigit():
             seen += 1
-            out.append(c if seen <= 3 or seen > total - 2 else "*")
+            out.append(c if seen <= keep or seen > total - 2 else "*")
         else:
             out.append(c)
     return "".join(out)

@@ -170,9 +170,31 @@ def _syntax_error(source: Source, exc: MarkedYAMLError) -> InvalidInputError:
         )  # fmt: skip
     if "\t" in bad_line[: max(column, 1)] or "\t" in bad_line.split("#")[0].lstrip(" ")[:1]:
         hint = "YAML 不能用制表符（Tab）缩进，请改用空格。"
+    chinese = next((zh for en, zh in _SYNTAX if en in problem), None)
+    if chinese:
+        hint = hint or chinese[1]
+        problem = f"{chinese[0]}（{problem}）"
     return InvalidInputError(
         f"YAML 语法错误：{problem}", hint=hint, file=source.name, line=line, column=column
     )
+
+
+# ruamel.yaml's problems in Chinese, with what to do; the English stays for searching.
+_SYNTAX = [
+    ("did not find expected node content", ("此处缺少内容", "检查上一行是否多了“-”或“:”。")),
+    ("did not find expected ',' or ']'", ("方括号 [ ] 没有闭合", "补上“]”，或在各项之间加“,”。")),
+    ("did not find expected ',' or '}'", ("花括号 { } 没有闭合", "补上“}”，或在各项之间加“,”。")),
+    (
+        "mapping values are not allowed",
+        ("此处不能出现“:”", "冒号后要有空格；含冒号的文字请加引号。"),
+    ),
+    ("could not find expected ':'", ("缺少“:”", "键和值之间用“: ”分开。")),
+    ("did not find expected key", ("缩进没有对齐", "同一层的键要用相同数量的空格缩进。")),
+    ("expected <block end>", ("缩进没有对齐", "同一层的键要用相同数量的空格缩进。")),
+    ("found unexpected end of stream", ("文件意外结束", "检查引号或括号是否成对。")),
+    ("found undefined alias", ("引用了未定义的别名（*）", "删除 * 引用，直接写出内容。")),
+    ("cannot start any token", ("此处有 YAML 不允许的字符", "如“@”“`”开头的文字请加引号。")),
+]
 
 
 def _check_shape(source: Source, data: Any) -> None:

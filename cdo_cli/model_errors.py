@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -45,28 +45,43 @@ def field_names(models: Iterable[type[BaseModel]]) -> list[str]:
     return sorted(names)
 
 
-def findings_from(exc: ValidationError, vocabulary: list[str], code: str) -> list[Finding]:
-    """One error finding per pydantic error, with its key path and a Chinese message."""
+def findings_from(
+    exc: ValidationError,
+    vocabulary: list[str],
+    code: str,
+    prefix: tuple[str | int, ...] = (),
+    model: type[BaseModel] | None = None,
+) -> list[Finding]:
+    """One error finding per pydantic error, with its key path and a Chinese message.
+
+    ``prefix`` is prepended to every path (for a part validated on its own); ``model``
+    is the model validated, so that an unknown key can be told which keys are allowed.
+    """
     out: list[Finding] = []
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        inner = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        loc = (*prefix, *inner)
         kind = err["type"]
         message = _MESSAGES.get(kind, err["msg"])
         hint = None
         if kind == "extra_forbidden" and loc:
             key = str(loc[-1])
-            close = difflib.get_close_matches(key, vocabulary, n=1, cutoff=0.6)
+            allowed = _allowed_keys(model, inner) if model else []
+            close = difflib.get_close_matches(key, allowed or vocabulary, n=1, cutoff=0.6)
             message = f"未知的键“{key}”"
             hint = f"是否应为“{close[0]}”？" if close else "请检查拼写，或删除该键。"
+            if allowed:
+                hint += f"此处可用的键：{'、'.join(allowed)}"
         elif kind in {"enum", "literal_error"}:
             expected = err.get("ctx", {}).get("expected")
             message = f"{message}：{_value(err)}" + (f"；可选：{expected}" if expected else "")
         elif kind.startswith("date"):
             message = f"“{_value(err)}”{message}"
+            hint = "日期写成 YYYY-MM-DD，且须是真实存在的日期，如 2023-10-30。"
         elif kind == "value_error":
             message = str(err.get("ctx", {}).get("error") or err["msg"])
         if loc and kind != "extra_forbidden" and kind != "missing":
-            message = f"{_dotted(loc)}：{message}"
+            message = f"{_field(loc)}：{message}"
         elif kind == "missing":
             message = f"缺少必填项“{loc[-1]}”" if loc else message
         out.append(error(code if kind != "extra_forbidden" else "key-unknown", message, loc, hint))
@@ -78,8 +93,42 @@ def _value(err: Any) -> str:
     return str(value) if not isinstance(value, dict | list) else type(value).__name__
 
 
-def _dotted(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc)
+def _field(loc: tuple[Any, ...]) -> str:
+    """The key being complained about (its position is given separately)."""
+    names = [str(p) for p in loc if isinstance(p, str)]
+    return names[-1] if names else ".".join(str(p) for p in loc)
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys the model allows where ``loc`` (ending in the unknown key) points."""
+    current: type[BaseModel] | None = model
+    skip_key = False
+    for part in loc[:-1]:
+        if current is None:
+            return []
+        if isinstance(part, int):
+            continue
+        if skip_key:  # a mapping's own key (a unit name, a role id)
+            skip_key = False
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return []
+        current, skip_key = _model_in(field.annotation)
+    return list(current.model_fields) if current is not None else []
+
+
+def _model_in(tp: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model inside a field's type, and whether the field is a mapping to it."""
+    origin = get_origin(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp, False
+    mapping = origin is dict
+    for arg in get_args(tp):
+        found, inner_mapping = _model_in(arg)
+        if found is not None:
+            return found, mapping or inner_mapping
+    return None, False
 
 
 def _is_union_tag(part: Any) -> bool:

@@ -151,6 +151,7 @@ def _contact_findings(person: Person, path: tuple[str | int, ...]) -> list[Findi
                     "email-invalid",
                     f"“{person.email}”不是有效的电子邮箱：{problem}",
                     (*path, "email"),
+                    "邮箱形如 name@example.cn；没有邮箱可留空。",
                 )
             )
     return out
@@ -278,6 +279,7 @@ def check_filings(loaded: LoadedRoster) -> list[Finding]:
                             "filing-period",
                             f"“{ob.title}”从 {due.first_period} 年起计，没有 {filing.period} 年度",
                             (*path, "period"),
+                            f"period 写报送所属的年度，自 {due.first_period} 年起。",
                         )
                     )
             elif filing.period is not None:
@@ -310,6 +312,9 @@ def unit_states(loaded: LoadedRoster) -> list[UnitState]:
             continue
         if loaded.entry(unit) is None:
             states.append(UnitState(unit, "missing", tuple(required)))
+            continue
+        if unit.name in loaded.invalid:
+            states.append(UnitState(unit, "incomplete", ()))
             continue
         short = tuple(
             r for r in required if len(loaded.holders(unit, r.id)) < max(r.holders.min, 1)

@@ -23,7 +23,7 @@ def _scalar(value: str) -> str:
     return value if plain and value[0] not in "-?" else json.dumps(value, ensure_ascii=False)
 
 
-def roster_template(scheme: Scheme, schema_ref: str = "roster.schema.json") -> str:
+def roster_template(scheme: Scheme, schema_ref: str) -> str:
     """The text of a starting roster for ``scheme``, filled where the document names officers."""
     doc = scheme.document
     lines = [

@@ -51,6 +51,8 @@ class LoadedRoster:
     scheme: Scheme
     # Canonical unit name -> (the key as written, the entry).
     entries: dict[str, tuple[str, UnitEntry]]
+    # Units whose entry has shape errors: present, but not checked further.
+    invalid: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -96,10 +98,15 @@ def resolve(
             source,
             [error("roster-shape", f"名册的顶层应为键值对（scheme、units），这里是{what}")],
         )
+    vocabulary = field_names(ROSTER_MODELS)
+    raw_units = data.get("units")
+    # Units are validated one by one below, so that a mistake in one unit does not
+    # hide every other finding in the file.
+    top = {**data, "units": {}} if isinstance(raw_units, dict) else data
     try:
-        roster = Roster.model_validate(data)
+        roster = Roster.model_validate(top)
     except ValidationError as exc:
-        return None, place(source, findings_from(exc, field_names(ROSTER_MODELS), "roster-invalid"))
+        return None, place(source, findings_from(exc, vocabulary, "roster-invalid", model=Roster))
     if roster.scheme not in registry.files:
         hint = (
             did_you_mean(roster.scheme, registry.ids())
@@ -112,7 +119,18 @@ def resolve(
     index = scheme.unit_index()
     findings: list[Finding] = []
     entries: dict[str, tuple[str, UnitEntry]] = {}
-    for key, entry in roster.units.items():
+    invalid: set[str] = set()
+    valid_units: dict[str, UnitEntry | None] = {}
+    for key, raw in (raw_units if isinstance(raw_units, dict) else {}).items():
+        key = str(key)
+        entry: UnitEntry | None = None
+        try:
+            entry = UnitEntry.model_validate(raw) if raw is not None else UnitEntry()
+            valid_units[key] = entry
+        except ValidationError as exc:
+            findings += findings_from(
+                exc, vocabulary, "roster-invalid", ("units", key), model=UnitEntry
+            )
         unit = index.get(key)
         if unit is None:
             findings.append(
@@ -136,7 +154,11 @@ def resolve(
             )
             continue
         entries[unit.name] = (key, entry or UnitEntry())
-    return LoadedRoster(source, roster, scheme, entries), place(source, findings)
+        if entry is None:
+            invalid.add(unit.name)
+    roster = roster.model_copy(update={"units": valid_units})
+    loaded = LoadedRoster(source, roster, scheme, entries, frozenset(invalid))
+    return loaded, place(source, findings)
 
 
 def load_valid_roster(path: Path, registry: Registry) -> LoadedRoster:

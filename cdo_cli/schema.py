@@ -37,6 +37,11 @@ def roster_schema(scheme: Scheme | None = None) -> dict[str, Any]:
     return {"$schema": DRAFT, "$id": "cdo-roster.schema.json", **schema}
 
 
+def schema_file_name(scheme_id: str) -> str:
+    """The file name ``cdo init`` gives a scheme's roster schema."""
+    return f"{scheme_id}.roster.schema.json"
+
+
 def to_json(schema: dict[str, Any]) -> bytes:
     """A schema as UTF-8 JSON text."""
     return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

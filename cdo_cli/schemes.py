@@ -108,7 +108,7 @@ def check_file(path: Path, display: str | None = None) -> tuple[Scheme | None, l
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
         return None, place(
-            source, findings_from(exc, field_names(_POLICY_MODELS), "policy-invalid")
+            source, findings_from(exc, field_names(_POLICY_MODELS), "policy-invalid", model=Scheme)
         )
     findings = check_scheme(scheme)
     if scheme.id != path.stem:
@@ -142,7 +142,9 @@ def load_scheme(entry: SchemeFile) -> Scheme:
     try:
         return Scheme.model_validate(data)
     except ValidationError as exc:
-        first = place(source, findings_from(exc, field_names(_POLICY_MODELS), "policy-invalid"))[0]
+        first = place(
+            source, findings_from(exc, field_names(_POLICY_MODELS), "policy-invalid", model=Scheme)
+        )[0]
         raise InvalidInputError(
             f"方案文件无效：{first.message}",
             hint=f"运行 cdo policy check {source.name} 查看全部问题。",

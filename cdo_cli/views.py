@@ -14,13 +14,26 @@ from rich.text import Text
 
 from .policy import KIND_LABELS, Due, Obligation, Scheme
 
+_FIELD_LABELS = {
+    "unit": "单位",
+    "index": "序号",
+    "name": "姓名",
+    "title": "职务",
+    "phone": "电话",
+    "email": "邮箱",
+    "contact": "联系方式",
+    "office": "科室",
+}
+
 
 def render_rich(*renderables: Any, width: int | None = None) -> str:
     """Rich renderables as text; colour only on a terminal and without NO_COLOR."""
     tty = sys.stdout.isatty()
     color = tty and not os.environ.get("NO_COLOR")
     if width is None:
-        width = shutil.get_terminal_size((120, 40)).columns if tty else 120
+        columns = os.environ.get("COLUMNS", "")
+        fallback = int(columns) if columns.isdigit() and int(columns) >= 60 else 120
+        width = shutil.get_terminal_size((fallback, 40)).columns if tty else fallback
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -126,15 +139,15 @@ def scheme_view(scheme: Scheme) -> str:
         )
 
     dues = Table(title="期限（按日期）", title_justify="left")
-    for header in ("期限", "事项", "承担", "报送对象", "原文"):
-        dues.add_column(header, overflow="fold")
+    for header in ("期限", "事项 id", "事项", "承担", "报送对象", "原文"):
+        dues.add_column(header, overflow="fold", no_wrap=header in {"期限", "事项 id"})
     for o in deadlines(scheme):
         owners = scheme.select(o.owed_by)
         who = owners[0].name if len(owners) == 1 else f"{len(owners)}个单位"
         if o.role and (role := scheme.role(o.role)):
             who += f"（{role.name}）"
         assert o.due is not None
-        dues.add_row(due_label(o.due), o.title, who, o.owed_to or "未规定", o.due.text)
+        dues.add_row(due_label(o.due), o.id, o.title, who, o.owed_to or "未规定", o.due.text)
     undated = [o for o in scheme.obligations if o.due is None]
 
     forms = Table(title="附件", title_justify="left")
@@ -142,13 +155,16 @@ def scheme_view(scheme: Scheme) -> str:
         forms.add_column(header, overflow="fold")
     for f in scheme.forms:
         cols = "；".join(
-            (s.heading or "") + "：" + "、".join(c.header or c.field for c in s.columns)
+            (f"{s.heading}：" if s.heading else "")
+            + "、".join(c.header or f"（{_FIELD_LABELS[c.field]}）" for c in s.columns)
             for s in f.sections
         )
         forms.add_row(f.id, f.label, f.title, cols)
 
     parts: list[Any] = [head, roles, units, dues]
     if undated:
-        parts.append(Text("未规定日期的事项：" + "；".join(o.title for o in undated)))
+        parts.append(
+            Text("未规定日期的事项：" + "；".join(f"{o.title}（{o.id}）" for o in undated))
+        )
     parts.append(forms if scheme.forms else Text("附件：本文件没有附件表格"))
     return render_rich(*parts)

@@ -227,3 +227,10 @@ def test_installed_script_help_is_lean() -> None:
     if exe:
         run = subprocess.run([exe, "--version"], capture_output=True, text=True, encoding="utf-8")
         assert run.returncode == 0 and __version__ in run.stdout
+
+
+def test_policy_show_lists_obligation_ids(cli) -> None:
+    out = cli("policy", "show", "puning").output
+    for obligation in ("city_contact_form", "dept_contact_form", "dept_cdo_annual_report"):
+        assert obligation in out
+    assert "（序号）" in out and "index" not in out

@@ -620,7 +620,7 @@ def test_render_safe_filename_bounds_length() -> None:
 
 def test_render_masks() -> None:
     assert mask_phone("13800138000") == "138******00"
-    assert mask_phone("0663-6186213") == "066*-*****13"
+    assert mask_phone("0663-6186213") == "0663-*****13"  # the area code stays
     assert mask_phone("12345") == "*****"
     assert mask_email("zhangsan@example.cn") == "z***@example.cn"
     assert mask_email("nobody") == "n***"

@@ -219,8 +219,14 @@ def test_init_then_validate(cli, tmp_path: Path, scheme: str) -> None:
     result = cli("init", "--scheme", scheme)
     assert result.exit_code == 0, result.output
     text = (tmp_path / "roster.yaml").read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=roster.schema.json")
-    assert (tmp_path / "roster.schema.json").exists()
+    schema = f"{scheme}.roster.schema.json"
+    assert text.startswith(f"# yaml-language-server: $schema={schema}")
+    assert (
+        scheme
+        in json.loads((tmp_path / schema).read_text(encoding="utf-8"))["properties"]["scheme"][
+            "enum"
+        ]
+    )
     check = cli("validate", "roster.yaml", "--format", "json")
     assert check.exit_code == 0, check.output
     data = json.loads(check.output)
@@ -257,3 +263,44 @@ def test_validate_through_installed_script(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.returncode == 1
     assert "roster.yaml" in run.stdout and "unit-unknown" in run.stdout
+
+
+def test_validate_one_bad_unit_does_not_hide_the_rest(cli, write) -> None:
+    bad = GOOD.replace(
+        "phone: 0663-6186213,", "phone: 0663-6186213, appointed: 2023-02-30, age: 40,"
+    )
+    bad = bad.replace("  市公安局:", "  市公安厅:")
+    write("roster.yaml", bad)
+    result = cli("validate", "roster.yaml", "--format", "json")
+    codes = _codes(result)
+    assert {"roster-invalid", "key-unknown", "unit-unknown"} <= set(codes)
+    date = _finding(result, "roster-invalid")
+    assert date["message"].startswith("appointed：") and "YYYY-MM-DD" in date["hint"]
+    assert "此处可用的键：name、title" in _finding(result, "key-unknown")["hint"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("validate",), "缺少参数 FILE"),
+        (("frobnicate",), "没有“frobnicate”这个命令"),
+        (("init",), "缺少选项 --scheme"),
+        (("validate", "x.yaml", "--bogus"), "没有 --bogus 这个选项"),
+        (("overdue", "--within", "-3"), "--within 的值无效：应不小于 0"),
+        (("overdue", "--within", "abc"), "--within 的值无效：应为整数"),
+    ],
+)
+def test_usage_errors_in_chinese(cli, args, message) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "--help 查看用法" in result.output
+    assert "Error:" not in result.output
+
+
+def test_init_two_schemes_in_one_folder(cli, tmp_path: Path) -> None:
+    cli("init", "--scheme", "puning", "-o", "普宁.yaml")
+    cli("init", "--scheme", "zhaoqing", "-o", "肇庆.yaml")
+    first = (tmp_path / "肇庆.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first.endswith("$schema=zhaoqing.roster.schema.json")
+    assert (tmp_path / "puning.roster.schema.json").exists()
