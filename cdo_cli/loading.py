@@ -5,8 +5,9 @@ straight from its events, anything else by ruamel's safe loader; no tags that ru
 are ever constructed. Dates stay strings so that pydantic reports a date like
 2023-13-45 at its key instead of the parser failing on it.
 
-Line and column numbers come from a second, round-trip parse that is made only when
-there is something to report, since it is several times slower than the safe load.
+Line and column numbers come from a second parse, made only when there is something to
+report: the C parser's nodes, placed where ruamel's round-trip loader would place them,
+or that loader itself for files the first cannot answer for.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ruamel.yaml.events import (
     StreamEndEvent,
     StreamStartEvent,
 )
-from ruamel.yaml.nodes import ScalarNode, SequenceNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
@@ -402,20 +403,18 @@ Position = tuple[int | None, int | None]
 
 
 def position_finder(source: Source) -> Callable[[tuple[str | int, ...], bool], Position]:
-    """A function from a key path to (line, column), 1-based, via a round-trip parse.
+    """A function from a key path to (line, column), 1-based.
 
     The second argument asks for the key's position even where the key holds a scalar
-    (for an unknown key); otherwise a scalar's own position is given.
+    (for an unknown key); otherwise a scalar's own position is given. The file is parsed
+    for positions at the first question, not before.
     """
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _PositionConstructor
-    try:
-        tree = yaml.load(source.text)
-    except (YAMLError, RecursionError, ValueError):
-        tree = None
+    trees: list[Any] = []
 
     def find(path: tuple[str | int, ...], at_key: bool = False) -> Position:
-        node = tree
+        if not trees:
+            trees.append(_position_tree(source.text))
+        tree = node = trees[0]
         best: Position = (1, 1) if tree is not None else (None, None)
         for key in path:
             lc = getattr(node, "lc", None)
@@ -445,3 +444,167 @@ def position_finder(source: Source) -> Callable[[tuple[str | int, ...], bool], P
 
 def _is_leaf(node: dict[Any, Any], key: Any) -> bool:
     return not isinstance(node.get(key), dict | list)
+
+
+def _position_tree(text: str) -> Any:
+    """The document as ruamel's round-trip loader gives it: dicts and lists with ``.lc``.
+
+    The round-trip loader is pure Python and took twenty seconds on a province-sized
+    roster; for plain data the same positions come from the C parser's nodes in a tenth
+    of that. Anything unusual (see :func:`_load_c`) still goes to the round-trip loader.
+    """
+    if not _looks_deep(text) and not _ODD_BREAKS.search(text):
+        with _gc_paused():
+            try:
+                return _tree_from_nodes(text)
+            except (_Unusual, YAMLError):
+                pass
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _PositionConstructor
+    try:
+        return yaml.load(text)
+    except (YAMLError, RecursionError, ValueError):
+        return None
+
+
+class _LineCol:
+    """Positions of a mapping's keys and values, or of a list's items (0-based)."""
+
+    def __init__(self) -> None:
+        self.data: dict[Any, tuple[int, ...]] = {}
+
+    def key(self, key: Any) -> tuple[int, int]:
+        line, column, _, _ = self.data[key]
+        return line, column
+
+    def value(self, key: Any) -> tuple[int, int]:
+        _, _, line, column = self.data[key]
+        return line, column
+
+    def item(self, index: int) -> tuple[int, int]:
+        line, column = self.data[index]
+        return line, column
+
+
+class _Map(dict[Any, Any]):
+    lc: _LineCol
+
+
+class _Seq(list[Any]):
+    lc: _LineCol
+
+
+_KEY_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float")}
+_DOCUMENT_MARKERS = ("---", "...")
+# Line breaks other than \n and \r\n, which the two parsers might count differently.
+_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_LEAF = object()  # stands for a scalar below the top: its value is never asked for
+
+
+def _tree_from_nodes(text: str) -> Any:
+    loader, parser = _yaml(pure=False).get_constructor_parser(text)
+    root = parser.get_single_node()
+    seen: set[int] = set()
+
+    def build(node: Any) -> Any:
+        if id(node) in seen:
+            raise _Unusual  # an alias
+        seen.add(id(node))
+        tag = node.tag
+        if isinstance(node, MappingNode):
+            if tag != "tag:yaml.org,2002:map":
+                raise _Unusual
+            mapping = _Map()
+            mapping.lc = _LineCol()
+            for key_node, value_node in node.value:
+                if (
+                    not isinstance(key_node, ScalarNode)
+                    or key_node.tag not in _KEY_TAGS
+                    or _is_empty(key_node)
+                ):
+                    raise _Unusual
+                key = loader.construct_object(key_node)
+                if key in mapping:
+                    raise _Unusual
+                mapping[key] = build(value_node)
+                line, column = key_node.start_mark.line, key_node.start_mark.column
+                mapping.lc.data[key] = (line, column, *_value_position(text, node, value_node))
+            return mapping
+        if isinstance(node, SequenceNode):
+            if tag != "tag:yaml.org,2002:seq":
+                raise _Unusual
+            items = _Seq(build(child) for child in node.value)
+            items.lc = _LineCol()
+            for i, child in enumerate(node.value):
+                if node.flow_style and _is_empty(child):
+                    raise _Unusual
+                items.lc.data[i] = (child.start_mark.line, child.start_mark.column)
+            return items
+        return _LEAF
+
+    if root is None:
+        return None
+    if isinstance(root, ScalarNode):
+        if root.tag not in _KEY_TAGS:
+            raise _Unusual
+        return loader.construct_object(root)
+    return build(root)
+
+
+def _is_empty(node: Any) -> bool:
+    return isinstance(node, ScalarNode) and node.value == "" and not node.style
+
+
+def _value_position(text: str, mapping: Any, value: Any) -> tuple[int, int]:
+    """Where the round-trip loader puts a value: its start, except for an empty one.
+
+    An empty value (``key:`` and nothing) is placed by the round-trip loader at the end
+    of the next token, the C parser right after the colon. The cases below are those
+    checked against the round-trip loader (tests/test_bench.py); any other goes to it.
+    """
+    start = value.start_mark
+    if not _is_empty(value):
+        return start.line, start.column
+    if mapping.flow_style or start.index != value.end_mark.index:  # in braces, or tagged
+        raise _Unusual
+    i = start.index
+    while text[i : i + 1] == " ":
+        i += 1
+    comment = text[i : i + 1] == "#"
+    j = _next_token(text, i)
+    line, column = _line_column(text, j)
+    if text.startswith(_DOCUMENT_MARKERS, j):
+        raise _Unusual
+    explicit = text[j : j + 1] == "?" and text[j + 1 : j + 2] in ("", " ", "\n", "\r")
+    if not comment:
+        return line, column + 1 if explicit else column  # "?" is the one token with a width
+    # With a comment after the colon, a next key of the same mapping keeps the value
+    # right after the colon; the end of the mapping does not.
+    indent = mapping.start_mark.column
+    if j == len(text) or column < indent:
+        return line, column
+    if column == indent and not explicit and text[j] != "-":
+        return start.line, start.column
+    raise _Unusual
+
+
+def _next_token(text: str, i: int) -> int:
+    """Index of the next character that is not a space, a line break or in a comment."""
+    while i < len(text):
+        ch = text[i]
+        if ch == "#":
+            while i < len(text) and text[i] not in "\r\n":
+                i += 1
+        elif ch in " \r\n":
+            i += 1
+        elif ch == "\t":
+            raise _Unusual
+        else:
+            break
+    return i
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """0-based line and column of a character index."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index), index - line_start
