@@ -1,0 +1,290 @@
+"""The benchmark kit, and the fast paths it led to, checked against the slow ones.
+
+No timings here (the machines are noisy): bench/run.py is run by hand, see bench/README.md.
+Each fast path must give exactly what the path it short-cuts gives.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+import pytest
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
+
+from cdo_cli import loading
+from cdo_cli.roster_checks import _email_problem, _plain_mobile, email_problem
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _generate_module() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_generate"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _generate_module().generate
+
+
+# ---------------------------------------------------------------- the generated data
+
+
+def test_bench_generate_is_deterministic(tmp_path: Path) -> None:
+    first = generate(20, tmp_path / "a")
+    second = generate(20, tmp_path / "b")
+    for one, two in zip(first, second, strict=True):
+        assert one.read_bytes() == two.read_bytes()
+
+
+def test_bench_generated_roster_validates_clean(
+    cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _scheme, roster = generate(30, tmp_path / "data")
+    monkeypatch.setenv("CDO_POLICIES", str(tmp_path / "data" / "policies"))
+    result = cli("validate", str(roster))
+    assert result.exit_code == 0, result.output
+    assert "0 个错误，0 个警告" in result.output
+    assert "政府部门：完整 30，不完整 0，缺失 0" in result.output
+
+
+# ---------------------------------------------------------------- YAML straight from events
+
+DOCS = [
+    "a: 1\nb: 1.5\nc: true\nd: ~\ne: null\nf: 2023-10-01\ng: '13800138000'\nh: 13800138000\n"
+    "i: .inf\nj: 0x1F\nk: 0o17\nl: yes\nm: ''\nn:\n",
+    "base: &b {x: 1, y: two}\nd:\n  <<: *b\n  y: three\nl: [*b, *b]\n",
+    "- &a str\n- *a\n- !!str 123\n- !!int '7'\n- !!float 1\n- !!binary aGVsbG8=\n",
+    "=: v\nk: {=: 1}\n",
+    "a: !!python/object:os.system x\n",
+    "a: 1\na: 2\n",
+    "1: a\n1.0: b\n",
+    "a: &x [1, *x]\n",
+    "? [1, 2]\n: v\n",
+    "!!set {a, b}\n",
+    "a: !custom x\n",
+    "- 1_000\n- -0b101\n- +12\n- 1e3\n- -.5\n- True\n- FALSE\n- Null\n- ~\n",
+    "%YAML 1.1\n---\nx: yes\n",
+    "- 2023-10-01T10:00:00Z\n- 2023-02-30\n",
+    "<<: [{a: 1}, {b: 2}]\nc: 3\n",
+    "---\n",
+    "a: 1\n---\nb: 2\n",
+    "a: [1, {b: c}]\nd: {e: [f, g, [h]]}\n",
+    "x: ! foo\n",
+    "[a, b\n",
+    "a:\n  - b\n  c: d\n",
+    "a: b\n...\n",
+    "a: |\n  line\n  two\nb: >-\n  x\n  y\n",
+    "units:\n  市公安局:\n    officers:\n      dept_cdo: {name: 张三, phone: 13800138000}\n",
+    "x: " + "[" * 250 + "]" * 250 + "\n",
+]
+
+
+class _Stock(SafeConstructor):
+    pass
+
+
+_Stock.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
+def _outcome(load: Callable[[], Any]) -> tuple[str, str]:
+    try:
+        return "ok", repr(load())
+    except Exception as exc:  # the error, compared by type and text
+        return type(exc).__name__, str(exc)
+
+
+@pytest.mark.parametrize("text", DOCS)
+def test_validate_reads_yaml_as_ruamel_does(text: str) -> None:
+    stock = YAML(typ="safe", pure=False)
+    stock.Constructor = _Stock
+    assert _outcome(lambda: loading._load_c(text)[0]) == _outcome(lambda: stock.load(text))
+
+
+# ---------------------------------------------------------------- positions
+
+POSITION_DOCS = [
+    "市公安局: {name: 张三, phone: 123}\nlist: [a, {b: c}, [d]]\n",
+    "a:\nb: ~\nc:\n  - \n  - x\n  -\nd: {}\ne: []\n",
+    "'k': \"v\"\n\"长 键\": '值'\nmulti: |\n  l1\n  l2\nfold: >\n  a\n  b\n",
+    "1: a\n2023: b\ntrue: c\n~: d\n1.5: e\n0x10: f\n",
+    "a: &x {b: 1}\nc: *x\n",
+    "a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n",
+    "hello\n",
+    "~\n",
+    "a: !!str 1\nb: !!set {x}\nc: !!omap [x: 1]\n",
+    "# c\na: 1 # x\n# y\nb:\n  # z\n  - 1\n",
+    "a: 1\r\nb:\r\n  c:\r\n",
+    "a: 1\rb:\r",
+    "? a\n: 1\n? b\n: - x\n  - y\n",
+    "? a\n:\n? b\n",
+    "名字😀: 值😀\nx: {😀: 1, b: [😀, 2]}\n",
+    "a:",
+    "x:\n  a:\nb: 1\n",
+    "a: # c\nb: 1\n",
+    "a: # c\n",
+    "a: # c",
+    "x:\n  a: # c\n\nb: 1\n",
+    "x:\n  a: # c\n  b: 1\n",
+    "- a: # c\n- b\n",
+    "a: # c\n? b\n",
+    "a:\n# c\n\n  # d\nb: 1\n",
+    "- \n- a\n-\n",
+    "k:\n-\n- x\nz:\n",
+    "- a:\n  b:\n- c:\n",
+    "a: &x\nb: !!null\nc:\n",
+    "{a: , b: 1}\n",
+    "a:  ",
+    "a:\n...\n",
+    "a: 2023-02-30\nb: [\n",
+]
+
+
+def _round_trip_finder(text: str) -> Callable[[tuple[Any, ...], bool], Any]:
+    """The finder as it was: positions from ruamel's round-trip loader (the reference)."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = loading._PositionConstructor
+    try:
+        tree = yaml.load(text)
+    except Exception:
+        tree = None
+
+    def find(path: tuple[Any, ...], at_key: bool) -> Any:
+        node = tree
+        best: Any = (1, 1) if tree is not None else (None, None)
+        for key in path:
+            lc = getattr(node, "lc", None)
+            try:
+                if isinstance(node, list) and isinstance(key, int):
+                    if lc is not None:
+                        line, col = lc.item(key)
+                        best = (line + 1, col + 1)
+                    node = node[key]
+                elif isinstance(node, dict) and isinstance(key, int):
+                    continue
+                elif isinstance(node, dict):
+                    if lc is not None:
+                        line, col = (
+                            lc.key(key)
+                            if at_key or isinstance(node.get(key), dict | list)
+                            else lc.value(key)
+                        )
+                        best = (line + 1, col + 1)
+                    node = node[key]
+                else:
+                    break
+            except (KeyError, IndexError, TypeError):
+                break
+        return best
+
+    return find
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield prefix
+    yield (*prefix, "nope")
+    yield (*prefix, 0)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, (*prefix, i))
+
+
+def _assert_same_positions(text: str) -> None:
+    try:
+        tree = YAML(typ="safe", pure=True).load(text)
+    except Exception:
+        tree = None
+    reference = _round_trip_finder(text)
+    fast = loading.position_finder(loading.Source("f.yaml", text))
+    for path in _paths(tree):
+        for at_key in (False, True):
+            assert fast(path, at_key) == reference(path, at_key), (path, at_key)
+
+
+@pytest.mark.parametrize("text", POSITION_DOCS)
+def test_validate_places_findings_as_round_trip_does(text: str) -> None:
+    _assert_same_positions(text)
+
+
+@pytest.mark.parametrize("scheme", ["puning", "zhaoqing", "huizhou"])
+def test_validate_places_findings_in_templates_as_round_trip_does(
+    cli: Callable[..., Any], tmp_path: Path, scheme: str
+) -> None:
+    assert cli("init", "--scheme", scheme, "-o", "roster.yaml").exit_code == 0
+    text = (tmp_path / "roster.yaml").read_text(encoding="utf-8")
+    _assert_same_positions(text)
+    # Half filled in: values after some keys, comments dropped after others.
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.rstrip().endswith(":") or "  # " in line:
+            lines[i] = line.replace(":", ": x", 1) if i % 3 == 0 else line.split("#")[0] + "\n"
+    _assert_same_positions("".join(lines))
+
+
+def test_validate_invalid_date_is_placed_not_a_traceback(
+    cli: Callable[..., Any], write: Callable[[str, str], Path]
+) -> None:
+    write(
+        "roster.yaml",
+        """
+        scheme: puning
+        units:
+          市公安局:
+            filings:
+              - obligation: dept_contact_form
+                date: 2023-02-30
+        """,
+    )
+    result = cli("validate", "roster.yaml")
+    assert result.exit_code == 1
+    assert "6:15      错误" in result.output
+    assert "“2023-02-30”不是有效的日期" in result.output
+
+
+# ---------------------------------------------------------------- contacts
+
+
+def _phone_valid(text: str) -> bool:
+    try:
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse(text, "CN")))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def test_validate_plain_mobile_agrees_with_phonenumbers() -> None:
+    rng = random.Random(0)
+    accepted = 0
+    for prefix in range(10_000):  # every first five digits, 1xxxx
+        number = f"1{prefix:04d}{rng.randrange(10**6):06d}"
+        if _plain_mobile(number):
+            accepted += 1
+            assert _phone_valid(number), number
+    assert accepted > 1000  # the short cut is taken for ordinary mobiles
+    for other in ["0663-6186213", "+8613800138000", "138 0013 8000", "1380013800", "12345"]:
+        assert not _plain_mobile(other)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a@b.com", "zhang.san@163.com", "li-si+tag@qq.com", "x@localhost", "x@foo.test",
+        "x@a..com", "x@-a.com", "x@ab--cd.com", "x@xn--fiqs8s.cn", "x@中国.cn", "a@b", "a@b.c1",
+        "a@", "@b.com", "a.@b.com", "a..b@b.com", "a" * 64 + "@b.com", "a" * 65 + "@b.com",
+        "a@" + ("b" * 60 + ".") * 4 + "com", "a b@c.com", "a@b .com", "张三@163.com",
+        "A_B@Example.COM", "x@b@c.com", "a@b.arpa", "a@[1.2.3.4]", "a@b.com>", '"a"@b.com',
+    ],
+)  # fmt: skip
+def test_validate_email_short_cut_agrees_with_validator(address: str) -> None:
+    assert email_problem(address) == _email_problem(address)
