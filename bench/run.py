@@ -243,6 +243,19 @@ def versions(env: dict[str, str]) -> str:
     return done.stdout.strip() or done.stderr.strip()
 
 
+def with_findings(roster: Path) -> Path:
+    """A copy of the roster with a blank 职务 near its end and a bad phone (2 findings)."""
+    lines = roster.read_text(encoding="utf-8").splitlines(keepends=True)
+    titles = [i for i, line in enumerate(lines) if line.strip().startswith("title: 副局长")]
+    del lines[titles[-3]]
+    phones = [i for i, line in enumerate(lines) if line.strip().startswith("phone:")]
+    indent = lines[phones[-5]].split("phone:")[0]
+    lines[phones[-5]] = f"{indent}phone: 12345\n"
+    out = roster.with_name("roster_findings.yaml")
+    out.write_text("".join(lines), encoding="utf-8")
+    return out
+
+
 def count_documents(folder: Path) -> int:
     """.docx files written under ``folder``, counting those inside zip files too."""
     count = 0
@@ -344,13 +357,25 @@ def main(argv: list[str] | None = None) -> int:
                 "validate peak RSS",
                 megabytes(r_mine),
                 f"{megabytes(r_base)} (C safe load)",
-                f"+{added:.1f}× file",
+                f"{(r_mine - r_base) / 1e6:+.0f} MB = {added:+.1f}× file",
                 "added < 10× file",
                 "met" if added < 10 else "MISSED",
                 note=f"file {size / 1e6:.2f} MB",
                 runs=len(mine),
             )
         )
+
+    # -- validate with something to report: the positions are looked up too
+    flawed = with_findings(roster)
+    cmd = [*cdo.argv, "validate", str(flawed)]
+    problem = warm(cmd, {1}) or warm(floor_load, {0})
+    if problem:
+        rows.append(Row("cdo validate, 2 findings", note=problem))
+    else:
+        mine, base = measure_pair(cmd, floor_load, env, work, args.slow_runs)
+        row = ratio_row("cdo validate, 2 findings", mine, base, 1.3, "C safe load")
+        row.target, row.verdict, row.note = "(no target)", "", "an error and a warning"
+        rows.append(row)
 
     # -- overdue
     if not cdo.has("overdue"):
