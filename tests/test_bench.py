@@ -288,3 +288,35 @@ def test_validate_plain_mobile_agrees_with_phonenumbers() -> None:
 )  # fmt: skip
 def test_validate_email_short_cut_agrees_with_validator(address: str) -> None:
     assert email_problem(address) == _email_problem(address)
+
+
+# ---------------------------------------------------------------- start-up
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_imports_nothing_beyond_typer_and_the_cli(flag: str) -> None:
+    """Shell completion and habit run these often: only typer and cdo_cli.cli may load."""
+    import ast
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "import typer\n"
+        "before = set(sys.modules)\n"
+        f"sys.argv = ['cdo', '{flag}']\n"
+        "from cdo_cli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('NEW', sorted(set(sys.modules) - before))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", cwd=ROOT
+    )
+    new = done.stdout.split("NEW", 1)[1].strip()
+    extra = [
+        m
+        for m in ast.literal_eval(new)
+        if not m.startswith("typer.")
+        and m not in {"cdo_cli", "cdo_cli.cli", "cdo_cli.errors"}
+        and m != "__future__"
+    ]
+    assert extra == [], done.stdout + done.stderr
