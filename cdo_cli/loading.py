@@ -164,12 +164,29 @@ class _CResolver(VersionedResolver):
         return self.DEFAULT_MAPPING_TAG
 
 
+class _Unusual(Exception):
+    """The file uses something the event path leaves to ruamel's own loader."""
+
+
 def _yaml(pure: bool) -> YAML:
     yaml = YAML(typ="safe", pure=pure)
     yaml.Constructor = _Constructor
-    if not pure:
+    if _has_c_parser(yaml):
         yaml.Resolver = _CResolver
     return yaml
+
+
+def _has_c_parser(yaml: YAML) -> bool:
+    """True when ruamel.yaml.clib is there to parse (it may be missing on some platforms)."""
+    return getattr(yaml.Parser, "__name__", "") == "CParser"
+
+
+def _c_loader(text: str) -> Any:
+    """ruamel's loader object on the C parser (parser, constructor and resolver in one)."""
+    yaml = _yaml(pure=False)
+    if not _has_c_parser(yaml):
+        raise _Unusual  # the pure-Python parser: its own loader does everything
+    return yaml.get_constructor_parser(text)[0]
 
 
 @contextmanager
@@ -202,10 +219,6 @@ def _looks_deep(text: str) -> bool:
     return False
 
 
-class _Unusual(Exception):
-    """The file uses something the event path leaves to ruamel's own loader."""
-
-
 _NO_KEY = object()
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float")}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -229,7 +242,7 @@ def _load_c(text: str) -> tuple[Any, bool]:
 
 
 def _from_events(text: str) -> Any:
-    loader, _ = _yaml(pure=False).get_constructor_parser(text)
+    loader = _c_loader(text)
     get, implicit_tag, construct = loader.get_event, loader.implicit_tag, loader.construct_object
     deepest = _MAX_DEPTH + 1  # the stack holds the root's holder too
     if get().__class__ is not StreamStartEvent or get().__class__ is not DocumentStartEvent:
@@ -502,8 +515,8 @@ _LEAF = object()  # stands for a scalar below the top: its value is never asked 
 
 
 def _tree_from_nodes(text: str) -> Any:
-    loader, parser = _yaml(pure=False).get_constructor_parser(text)
-    root = parser.get_single_node()
+    loader = _c_loader(text)
+    root = loader.get_single_node()
     seen: set[int] = set()
 
     def build(node: Any) -> Any:

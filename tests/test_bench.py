@@ -320,3 +320,33 @@ def test_help_imports_nothing_beyond_typer_and_the_cli(flag: str) -> None:
         and m != "__future__"
     ]
     assert extra == [], done.stdout + done.stderr
+
+
+def test_validate_same_without_the_c_parser(
+    cli: Callable[..., Any], write: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where ruamel.yaml.clib is missing, the pure-Python parser gives the same report."""
+    import ruamel.yaml.main
+
+    write(
+        "roster.yaml",
+        """
+        scheme: puning
+        units:
+          市公安局:
+            officers:
+              dept_cdo:
+                name: 张三
+                title:          # 职务
+                phone: 12345
+            filings:
+              - obligation: dept_contact_form
+                date: 2023-10-28
+        """,
+    )
+    with_c = cli("validate", "roster.yaml", "--format", "json")
+    monkeypatch.setattr(ruamel.yaml.main, "CParser", None)
+    assert not loading._has_c_parser(loading._yaml(pure=False))
+    without_c = cli("validate", "roster.yaml", "--format", "json")
+    assert (without_c.exit_code, without_c.output) == (with_c.exit_code, with_c.output)
+    assert '"line": 8' in with_c.output
