@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .findings import Finding, Severity, error, warning
 from .policy import KIND_LABELS, EligibilityRule, Role, Unit, UnitKind
-from .roster import Person
+from .roster import Person, UnitEntry
 from .rosters import LoadedRoster
 from .suggest import did_you_mean
 
@@ -28,10 +28,11 @@ def check_roster(loaded: LoadedRoster) -> list[Finding]:
     ]
 
 
-def _units(loaded: LoadedRoster) -> Iterator[tuple[Unit, str]]:
+def _units(loaded: LoadedRoster) -> Iterator[tuple[Unit, str, UnitEntry]]:
+    """Each unit the roster lists, the key it is written under, and its entry."""
     index = loaded.scheme.unit_index()
-    for name, (key, _entry) in loaded.entries.items():
-        yield index[name], key
+    for name, (key, entry) in loaded.entries.items():
+        yield index[name], key, entry
 
 
 def check_roles(loaded: LoadedRoster) -> list[Finding]:
@@ -39,8 +40,7 @@ def check_roles(loaded: LoadedRoster) -> list[Finding]:
     out: list[Finding] = []
     scheme = loaded.scheme
     role_ids = [r.id for r in scheme.roles]
-    for unit, key in _units(loaded):
-        entry = loaded.entries[unit.name][1]
+    for unit, key, entry in _units(loaded):
         for role_key, people in entry.officers.items():
             path = ("units", key, "officers", role_key)
             role = scheme.role(role_key)
@@ -83,8 +83,7 @@ def check_people(loaded: LoadedRoster) -> list[Finding]:
     """Phone numbers, e-mails, eligibility, qualifications and posts kept apart."""
     out: list[Finding] = []
     scheme = loaded.scheme
-    for unit, key in _units(loaded):
-        entry = loaded.entries[unit.name][1]
+    for _unit, key, entry in _units(loaded):
         posts: dict[str, list[tuple[Role, tuple[str | int, ...]]]] = {}
         for role_key, people in entry.officers.items():
             role = scheme.role(role_key)
@@ -283,8 +282,7 @@ def check_filings(loaded: LoadedRoster) -> list[Finding]:
     scheme = loaded.scheme
     issued = scheme.document.issued
     ids = [o.id for o in scheme.obligations]
-    for unit, key in _units(loaded):
-        entry = loaded.entries[unit.name][1]
+    for unit, key, entry in _units(loaded):
         for i, filing in enumerate(entry.filings):
             path: tuple[str | int, ...] = ("units", key, "filings", i)
             ob = scheme.obligation(filing.obligation)
