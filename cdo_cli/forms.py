@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .errors import NotFoundError, UsageError
 from .policy import Column, Form, FormSection, Scheme, Selector, Unit, UnitKind
+from .schemes import find_units
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -129,13 +130,7 @@ def form_units(scheme: Scheme, form: Form) -> list[Unit]:
 
 def find_unit(scheme: Scheme, form: Form, name: str) -> Unit:
     """The unit ``name`` (any of its names) among those the form is for; NotFoundError else."""
-    index = scheme.unit_index()
-    unit = index.get(name.strip())
-    if unit is None:
-        raise NotFoundError(
-            f"“{name}”不是{scheme.city}方案范围内的单位",
-            hint=did_you_mean(name, index) or f"运行 cdo policy show {scheme.id} 查看单位名单。",
-        )
+    unit = find_units([scheme], name.strip())[scheme.id]
     scope = form_units(scheme, form)
     if unit not in scope:
         shown = "、".join(u.name for u in scope[:5]) + ("等" if len(scope) > 5 else "")

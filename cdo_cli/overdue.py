@@ -26,10 +26,10 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import NotFoundError, UsageError
-from .policy import Due, Obligation, Scheme, Unit
+from .errors import UsageError
+from .policy import Due, Obligation, Scheme
 from .roster import Filing
-from .suggest import did_you_mean
+from .schemes import find_units
 
 if TYPE_CHECKING:
     from .rosters import LoadedRoster
@@ -180,22 +180,6 @@ def _standing(
                 days_late=0)  # fmt: skip
 
 
-def find_unit(schemes: Sequence[Scheme], name: str) -> dict[str, Unit]:
-    """The unit called ``name`` (full name or alias) in each scheme that has it.
-
-    NotFoundError, with the nearest names, when no scheme in play has it.
-    """
-    found = {s.id: u for s in schemes if (u := s.unit_index().get(name)) is not None}
-    if not found:
-        names = [n for s in schemes for n in s.unit_index()]
-        cities = "、".join(s.city for s in schemes)
-        raise NotFoundError(
-            f"“{name}”不是{cities}方案范围内的单位",
-            hint=did_you_mean(name, names) or "运行 cdo policy show 查看单位名单。",
-        )
-    return found
-
-
 @dataclass(frozen=True)
 class InPlay:
     """A scheme the report covers, and the roster its filings come from (if any)."""
@@ -260,7 +244,7 @@ def build_report(
         schemes = [lr.scheme for lr in loaded]
     else:
         schemes = registry.all()
-    picked = find_unit(schemes, unit) if unit is not None else None
+    picked = find_units(schemes, unit) if unit is not None else None
     if picked is not None:  # only the schemes that have the unit
         schemes = [s for s in schemes if s.id in picked]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidInputError, UsageError
+from .errors import InvalidInputError, NotFoundError, UsageError
 from .findings import Finding, Severity, error
 from .loading import Source, load_yaml, parse, position_finder, read_source
 from .model_errors import field_names, findings_from
@@ -33,6 +33,7 @@ from .policy import (
 from .policy import (
     Source as Clause,
 )
+from .suggest import did_you_mean
 
 _POLICY_MODELS: list[type[BaseModel]] = [
     Scheme, Document, Unit, Role, Obligation, Due, Form, FormSection, Column, Entry,
@@ -152,6 +153,23 @@ def load_scheme(entry: SchemeFile) -> Scheme:
         ) from None  # fmt: skip
 
 
+def find_units(schemes: Sequence[Scheme], name: str) -> dict[str, Unit]:
+    """The unit called ``name`` (full name or alias) in each scheme that has it.
+
+    NotFoundError, with the nearest names, when no scheme given has it.
+    """
+    found = {s.id: u for s in schemes if (u := s.unit_index().get(name)) is not None}
+    if not found:
+        names = [n for s in schemes for n in s.unit_index()]
+        cities = "、".join(s.city for s in schemes)
+        which = f" {schemes[0].id}" if len(schemes) == 1 else ""
+        raise NotFoundError(
+            f"“{name}”不是{cities}方案范围内的单位",
+            hint=did_you_mean(name, names) or f"运行 cdo policy show{which} 查看单位名单。",
+        )
+    return found
+
+
 class Registry:
     """The schemes in play for one command: found lazily, loaded once each."""
 
@@ -166,8 +184,6 @@ class Registry:
     def get(self, scheme_id: str) -> Scheme:
         """The scheme with this id; a usage error naming the choices if there is none."""
         if scheme_id not in self.files:
-            from .suggest import did_you_mean
-
             raise UsageError(
                 f"没有名为“{scheme_id}”的方案",
                 hint=did_you_mean(scheme_id, self.ids()) or f"可用的方案：{'、'.join(self.ids())}",
