@@ -335,16 +335,12 @@ def init(
       cdo init --scheme puning
       cdo init --scheme zhaoqing -o 肇庆名册.yaml
     """
-    from .errors import UsageError
-    from .output import write_atomic
+    from .output import check_targets, write_atomic
     from .roster_template import roster_template
     from .schema import roster_schema, schema_file_name, to_json
 
     chosen = _registry(ctx).get(scheme)
-    if output.exists() and not force:
-        raise UsageError(f"{output} 已存在，未覆盖", hint="确需覆盖请加 --force。")
-    if output.is_dir():
-        raise UsageError(f"{output} 是一个文件夹", hint="请用 -o 指定文件名，如 -o roster.yaml。")
+    check_targets([output], force)
     # One schema file per scheme: rosters of two cities in one folder each get their own.
     schema_path = output.parent / schema_file_name(chosen.id)
     write_atomic(output, roster_template(chosen, schema_path.name).encode("utf-8"))
