@@ -91,16 +91,11 @@ def filing_period(due: Due, filed: dt.date) -> int | None:
     The first period whose due date is on or after the filing date.
     """
     assert due.month and due.day and due.first_period
-    year = filed.year if _on(due, filed.year) >= filed else filed.year + 1
+    year = filed.year if due.in_year(filed.year) >= filed else filed.year + 1
     year = max(year, due.first_period)
     if due.last_period is not None and year > due.last_period:
         return None
     return year
-
-
-def _on(due: Due, year: int) -> dt.date:
-    assert due.month and due.day
-    return dt.date(year, due.month, due.day)
 
 
 def _filed_on(

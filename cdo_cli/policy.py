@@ -154,13 +154,18 @@ class Due(Strict):
             raise ValueError("an assumed due needs an `assumption` saying why")
         return self
 
+    def in_year(self, year: int) -> dt.date:
+        """The due date of a recurring duty's period ``year``."""
+        assert self.month and self.day
+        return dt.date(year, self.month, self.day)
+
     def dates(self, until: dt.date) -> list[tuple[int | None, dt.date]]:
         """Every (period, due date) up to the year of ``until``; period is None for a one-off."""
         if self.date is not None:
             return [(None, self.date)]
-        assert self.month and self.day and self.first_period
+        assert self.first_period
         last = until.year if self.last_period is None else min(self.last_period, until.year)
-        return [(y, dt.date(y, self.month, self.day)) for y in range(self.first_period, last + 1)]
+        return [(y, self.in_year(y)) for y in range(self.first_period, last + 1)]
 
 
 class Obligation(Strict):
