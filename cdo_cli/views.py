@@ -86,16 +86,10 @@ def deadlines(scheme: Scheme) -> list[Obligation]:
 
     def key(o: Obligation) -> tuple[str, str]:
         assert o.due is not None
-        first = o.due.date or o.due.dates(_far_future())[0][1]
+        first = o.due.date or o.due.in_year(o.due.first_period or 0)
         return (first.isoformat(), o.id)
 
     return sorted(dated, key=key)
-
-
-def _far_future() -> Any:
-    import datetime as dt
-
-    return dt.date(2200, 12, 31)
 
 
 def scheme_view(scheme: Scheme) -> str:
