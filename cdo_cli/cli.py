@@ -249,17 +249,29 @@ def policy_check(
     _report(findings, fmt, files=[str(p) for p in files])
 
 
-def _report(findings: "list[Finding]", fmt: str, files: list[str], summary: str = "") -> None:
+def _report(
+    findings: "list[Finding]",
+    fmt: str,
+    files: list[str],
+    *,
+    summary: str = "",
+    extra: dict[str, Any] | None = None,
+    failed: bool | None = None,
+) -> None:
+    """Print findings as text (then ``summary``) or JSON (with ``extra`` keys); exit 1 if failed.
+
+    ``failed`` defaults to "there is an error".
+    """
     from .findings import has_errors
     from .report import findings_json, findings_text
 
     if fmt == "json":
-        _out_bytes(findings_json(findings).encode("utf-8"))
+        _out_bytes(findings_json(findings, extra).encode("utf-8"))
     elif fmt == "text":
         _out(findings_text(findings, files, color=_color()) + summary)
     else:
         raise _bad_format(fmt, ["text", "json"])
-    if has_errors(findings):
+    if has_errors(findings) if failed is None else failed:
         raise typer.Exit(1)
 
 
@@ -373,27 +385,17 @@ def validate(
       cdo validate 名册/*.yaml --format json
       cdo validate roster.yaml --strict
     """
-    from .validation import validate_files
+    from .validation import summary_text, validate_files
 
     result = validate_files(files, _registry(ctx))
-    if fmt == "json":
-        import json
-
-        from .report import findings_json
-
-        data = json.loads(findings_json(result.findings))
-        data["summary"] = result.summaries
-        _out_bytes((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    elif fmt == "text":
-        from .report import findings_text
-        from .validation import summary_text
-
-        _out(findings_text(result.findings, result.files, color=_color()))
-        _out(summary_text(result.summaries))
-    else:
-        raise _bad_format(fmt, ["text", "json"])
-    if result.failed(strict):
-        raise typer.Exit(1)
+    _report(
+        result.findings,
+        fmt,
+        result.files,
+        summary=summary_text(result.summaries),
+        extra={"summary": result.summaries},
+        failed=result.failed(strict),
+    )
 
 
 # ---------------------------------------------------------------- overdue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
+from typing import Any
 
 from .findings import SEVERITY_LABELS, Finding, Severity
 
@@ -44,9 +45,14 @@ def findings_text(findings: list[Finding], files: list[str], *, color: bool = Fa
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def findings_json(findings: list[Finding]) -> str:
-    """Every finding with all its fields, as a JSON object."""
+def findings_json(findings: list[Finding], extra: dict[str, Any] | None = None) -> str:
+    """Every finding with all its fields, as a JSON object; ``extra`` keys come after."""
     items = [f.as_dict() for f in sorted(findings, key=sort_key)]
     errors = sum(f.severity is Severity.error for f in findings)
-    data = {"errors": errors, "warnings": len(findings) - errors, "findings": items}
+    data = {
+        "errors": errors,
+        "warnings": len(findings) - errors,
+        "findings": items,
+        **(extra or {}),
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
