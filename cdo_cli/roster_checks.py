@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .findings import Finding, Severity, error, warning
+from .findings import Finding, error, warning
 from .policy import KIND_LABELS, EligibilityRule, Role, Unit, UnitKind
 from .roster import Person, UnitEntry
 from .rosters import LoadedRoster
@@ -413,6 +413,3 @@ def summary(loaded: LoadedRoster) -> dict[str, dict[str, int]]:
         )
         row[state.state] += 1
     return out
-
-
-__all__ = ["Severity", "check_roster", "summary", "unit_states"]

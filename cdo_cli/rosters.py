@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .errors import EXIT_FINDINGS, CdoError, InvalidInputError, UsageError
+from .errors import EXIT_FINDINGS, CdoError, InvalidInputError
 from .findings import Finding, error, has_errors
 from .loading import Source, parse, read_source
 from .model_errors import field_names, findings_from
@@ -179,13 +179,3 @@ def default_roster(explicit: list[Path] | None) -> list[Path]:
         return explicit
     here = Path("roster.yaml")
     return [here] if here.is_file() else []
-
-
-__all__ = [
-    "LoadedRoster",
-    "RosterInvalidError",
-    "UsageError",
-    "default_roster",
-    "load_roster",
-    "load_valid_roster",
-]
