@@ -20,7 +20,7 @@ from .errors import CdoError
 
 if TYPE_CHECKING:
     from .findings import Finding
-    from .schemes import Registry
+    from .policy_loading import Registry
 
 
 class _Group(TyperGroup):
@@ -144,7 +144,7 @@ def _root(
 
 
 def _registry(ctx: typer.Context) -> "Registry":
-    from .schemes import Registry
+    from .policy_loading import Registry
 
     root = ctx.find_root()
     obj = root.obj or {}
@@ -241,7 +241,7 @@ def policy_check(
     例：
       cdo policy check policies/shantou.yaml
     """
-    from .schemes import check_file
+    from .policy_loading import check_file
 
     findings: list[Finding] = []
     for path in files:
@@ -263,7 +263,7 @@ def _report(
     ``failed`` defaults to "there is an error".
     """
     from .findings import has_errors
-    from .report import findings_json, findings_text
+    from .findings_format import findings_json, findings_text
 
     if fmt == "json":
         _out_bytes(findings_json(findings, extra).encode("utf-8"))
@@ -490,7 +490,7 @@ def overdue(
     import datetime as dt
 
     from .overdue import build_report
-    from .rosters import default_roster
+    from .roster_loading import default_roster
 
     if fmt not in _OVERDUE_FORMATS:
         raise _bad_format(fmt, _OVERDUE_FORMATS)
@@ -599,7 +599,7 @@ def render_cmd(
     """
     from .output import check_targets, output_paths, write_atomic
     from .render import choose_format, render_documents
-    from .rosters import default_roster
+    from .roster_loading import default_roster
 
     fmt = choose_format(fmt, output, many=all_units)
     rosters = default_roster([roster] if roster else None)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import InvalidInputError
+    from .loading import Source
 
 Path_ = tuple[str | int, ...]
 
@@ -74,3 +78,21 @@ def warning(code: str, message: str, path: Path_ = (), hint: str | None = None) 
 def has_errors(findings: list[Finding]) -> bool:
     """True when any finding is an error."""
     return any(f.severity is Severity.error for f in findings)
+
+
+def place(source: Source, findings: list[Finding]) -> list[Finding]:
+    """Give findings their file, line and column (parsing positions only if needed)."""
+    if not findings:
+        return findings
+    from .loading import position_finder
+
+    find = position_finder(source)
+    return [
+        f.at(source.name, *find(f.path, f.code == "key-unknown")) if f.line is None else f
+        for f in findings
+    ]
+
+
+def from_error(exc: InvalidInputError, code: str = "yaml-invalid") -> Finding:
+    """A file-level loading error as a finding, so it is reported like the others."""
+    return Finding(code, Severity.error, exc.problem, (), exc.file, exc.line, exc.column, exc.hint)

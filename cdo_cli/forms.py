@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .errors import NotFoundError, UsageError
+from .lookup import find_units
 from .policy import Column, Form, FormSection, Scheme, Selector, Unit, UnitKind
-from .schemes import find_units
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
+    from .policy_loading import Registry
     from .roster import Person
-    from .rosters import LoadedRoster
-    from .schemes import Registry
+    from .roster_loading import LoadedRoster
 
 Layout = Literal["table", "lines"]
 

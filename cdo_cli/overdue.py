@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .lookup import find_units
 from .policy import Due, Obligation, Scheme
 from .roster import Filing
-from .schemes import find_units
 
 if TYPE_CHECKING:
-    from .rosters import LoadedRoster
-    from .schemes import Registry
+    from .policy_loading import Registry
+    from .roster_loading import LoadedRoster
 
 
 class Status(str, Enum):
@@ -220,7 +220,7 @@ def build_report(
     and no ``scheme_ids``, their schemes are in play; with ``scheme_ids``, those; with
     neither, every scheme. ``notes`` says which schemes have no roster.
     """
-    from .rosters import load_valid_roster
+    from .roster_loading import load_valid_roster
 
     if within < 0:
         raise UsageError(f"--within 应为 0 或正整数，这里是 {within}")

@@ -24,7 +24,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Source(Strict):
+class Clause(Strict):
     """Where a record comes from: the section of the document and a verbatim quote."""
 
     section: Text = Field(description="文件中的条款，如“四（二）”或“附件3”。")
@@ -67,7 +67,7 @@ class Unit(Strict):
         default_factory=list, description="分组标签，如 attachment3（附件3所列单位）。"
     )
     note: str | None = None
-    source: Source
+    source: Clause
 
 
 class Selector(Strict):
@@ -126,7 +126,7 @@ class Role(Strict):
     distinct_from: list[Id] = Field(default_factory=list, description="不得由同一人兼任的职位。")
     duties: str | None = None
     notes: list[str] = Field(default_factory=list, description="文件未说明之处、推定及其理由。")
-    source: Source
+    source: Clause
 
 
 class Due(Strict):
@@ -181,7 +181,7 @@ class Obligation(Strict):
     due: Due | None = Field(None, description="文件未规定日期时为空。")
     due_text: str | None = Field(None, description="无具体日期时文件的说法，如“持续推动”。")
     notes: list[str] = Field(default_factory=list)
-    source: Source
+    source: Clause
 
 
 class Column(Strict):
@@ -217,7 +217,7 @@ class Form(Strict):
     applies_to: Selector | None = None
     obligation: Id | None = None
     sections: list[FormSection] = Field(min_length=1)
-    source: Source
+    source: Clause
 
 
 class Reference(Strict):
@@ -232,7 +232,7 @@ class Goal(Strict):
 
     year: int = Field(ge=1900, le=2200)
     text: Text
-    source: Source
+    source: Clause
 
 
 class Document(Strict):
@@ -248,7 +248,7 @@ class Document(Strict):
     implements: list[Reference] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)
     contact: str | None = None
-    source: Source
+    source: Clause
 
 
 class Entry(Strict):
@@ -258,7 +258,7 @@ class Entry(Strict):
     title: Text
     kind: Literal["task", "meeting", "report", "evaluation", "communication", "other"] = "task"
     summary: str | None = None
-    source: Source
+    source: Clause
 
 
 class NamedOfficer(Strict):
@@ -268,7 +268,7 @@ class NamedOfficer(Strict):
     role: Id
     name: Text
     title: Text
-    source: Source
+    source: Clause
 
 
 class Scheme(Strict):

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from .policy import Form, Scheme, Unit
-    from .schemes import Registry
+    from .policy_loading import Registry
 
 FORMATS = ("docx", "html", "md")
 TEXT_FORMATS = ("html", "md")
@@ -93,7 +93,7 @@ def md_escape(value: object) -> str:
 def _environment(autoescape: bool) -> jinja2.Environment:
     import jinja2
 
-    from .schemes import templates_dir
+    from .resources import templates_dir
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
@@ -247,7 +247,7 @@ def render_documents(
     ``roster_path`` is the roster to fill from; ``roster_given`` says the user named it
     (a roster.yaml that merely lies in the folder is not used for another scheme).
     """
-    from .rosters import load_valid_roster
+    from .roster_loading import load_valid_roster
 
     if fmt not in FORMATS:
         raise UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")

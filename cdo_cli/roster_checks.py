@@ -14,7 +14,7 @@ from functools import lru_cache
 from .findings import Finding, error, warning
 from .policy import KIND_LABELS, EligibilityRule, Role, Unit, UnitKind
 from .roster import Person, UnitEntry
-from .rosters import LoadedRoster
+from .roster_loading import LoadedRoster
 from .suggest import did_you_mean
 
 

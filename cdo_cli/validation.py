@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .findings import Finding, Severity
-from .schemes import place
+from .findings import Finding, Severity, place
 
 if TYPE_CHECKING:
-    from .schemes import Registry
+    from .policy_loading import Registry
 
 _STATES = {"complete": "完整", "incomplete": "不完整", "missing": "缺失"}
 
@@ -32,7 +31,7 @@ class ValidationResult:
 def validate_files(paths: list[Path], registry: Registry) -> ValidationResult:
     """Validate each roster; an unreadable file raises UnreadableError (exit 2)."""
     from .roster_checks import check_roster, summary
-    from .rosters import load_roster
+    from .roster_loading import load_roster
 
     result = ValidationResult()
     for path in paths:

@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 from cdo_cli.overdue import compute_status, filing_period
 from cdo_cli.policy import Due
-from cdo_cli.schemes import Registry
+from cdo_cli.policy_loading import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 

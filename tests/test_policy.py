@@ -10,7 +10,7 @@ import pytest
 
 from cdo_cli import __version__
 from cdo_cli.cli import app
-from cdo_cli.schemes import Registry
+from cdo_cli.policy_loading import Registry
 from conftest import ROOT
 
 

@@ -146,7 +146,7 @@ def test_render_golden(
 def test_render_every_form_in_every_format(cli: Cli, write: Write, tmp_path: Path) -> None:
     """Every attachment of every scheme renders in all three formats, blank and filled."""
     from cdo_cli.forms import form_units
-    from cdo_cli.schemes import Registry
+    from cdo_cli.policy_loading import Registry
 
     for scheme in Registry().all():
         for form in scheme.forms:
@@ -634,8 +634,8 @@ def test_render_help_has_examples(cli: Cli) -> None:
 
 def test_render_docx_bytes_open_in_python_docx(cli: Cli) -> None:
     from cdo_cli.forms import build_form
+    from cdo_cli.policy_loading import Registry
     from cdo_cli.render import render_docx
-    from cdo_cli.schemes import Registry
 
     scheme = Registry().get("zhaoqing")
     data = render_docx(build_form(scheme, scheme.forms[0], None, None))

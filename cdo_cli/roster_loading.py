@@ -14,16 +14,15 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from .errors import EXIT_FINDINGS, CdoError, InvalidInputError
-from .findings import Finding, error, has_errors
+from .findings import Finding, error, from_error, has_errors, place
 from .loading import Source, parse, read_source
 from .model_errors import field_names, findings_from
 from .policy import Scheme, Unit
 from .roster import ROSTER_MODELS, Person, Roster, UnitEntry
-from .schemes import finding_from_error, place
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from .schemes import Registry
+    from .policy_loading import Registry
 
 
 class RosterInvalidError(CdoError):
@@ -32,7 +31,7 @@ class RosterInvalidError(CdoError):
     exit_code = EXIT_FINDINGS
 
     def __init__(self, findings: list[Finding]) -> None:
-        from .report import findings_text
+        from .findings_format import findings_text
 
         files = list(dict.fromkeys(f.file for f in findings))
         super().__init__(
@@ -84,7 +83,7 @@ def load_roster(
         source = read_source(path, display)  # UnreadableError (exit 2) passes through
         data = parse(source)
     except InvalidInputError as exc:
-        return None, [finding_from_error(exc)]
+        return None, [from_error(exc)]
     return resolve(source, data, registry)
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidInputError, NotFoundError, UsageError
-from .findings import Finding, Severity, error
-from .loading import Source, load_yaml, parse, position_finder, read_source
+from .errors import InvalidInputError, UsageError
+from .findings import Finding, error, from_error, place
+from .loading import load_yaml, parse, read_source
 from .model_errors import field_names, findings_from
 from .policy import (
+    Clause,
     Column,
     Document,
     Due,
@@ -30,29 +31,13 @@ from .policy import (
     Selector,
     Unit,
 )
-from .policy import (
-    Source as Clause,
-)
+from .resources import builtin_dir
 from .suggest import did_you_mean
 
 _POLICY_MODELS: list[type[BaseModel]] = [
     Scheme, Document, Unit, Role, Obligation, Due, Form, FormSection, Column, Entry,
     NamedOfficer, Selector, Holders, Reference, Goal, Clause,
 ]  # fmt: skip
-
-
-def builtin_dir() -> Path:
-    """The folder of the schemes that ship with cdo (in the wheel, or the checkout)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "policies"
-    return installed if installed.is_dir() else here.parent / "policies"
-
-
-def templates_dir() -> Path:
-    """The folder of the templates that ship with cdo."""
-    here = Path(__file__).resolve().parent
-    installed = here / "templates"
-    return installed if installed.is_dir() else here.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -98,7 +83,7 @@ def check_file(path: Path, display: str | None = None) -> tuple[Scheme | None, l
         source = read_source(path, display)
         data = parse(source)
     except InvalidInputError as exc:
-        return None, [finding_from_error(exc)]
+        return None, [from_error(exc)]
     if not isinstance(data, dict):
         return None, [
             error("policy-shape", "方案文件的顶层应为键值对（id、city、document、units …）").at(
@@ -119,22 +104,6 @@ def check_file(path: Path, display: str | None = None) -> tuple[Scheme | None, l
     return scheme, place(source, findings)
 
 
-def place(source: Source, findings: list[Finding]) -> list[Finding]:
-    """Give findings their file, line and column (parsing positions only if needed)."""
-    if not findings:
-        return findings
-    find = position_finder(source)
-    return [
-        f.at(source.name, *find(f.path, f.code == "key-unknown")) if f.line is None else f
-        for f in findings
-    ]
-
-
-def finding_from_error(exc: InvalidInputError, code: str = "yaml-invalid") -> Finding:
-    """A file-level loading error as a finding, so it is reported like the others."""
-    return Finding(code, Severity.error, exc.problem, (), exc.file, exc.line, exc.column, exc.hint)
-
-
 def load_scheme(entry: SchemeFile) -> Scheme:
     """Load a scheme for use; any error makes it unusable (InvalidInputError)."""
     source, data = load_yaml(entry.path)
@@ -151,23 +120,6 @@ def load_scheme(entry: SchemeFile) -> Scheme:
             hint=f"运行 cdo policy check {source.name} 查看全部问题。",
             file=source.name, line=first.line or 1, column=first.column or 1,
         ) from None  # fmt: skip
-
-
-def find_units(schemes: Sequence[Scheme], name: str) -> dict[str, Unit]:
-    """The unit called ``name`` (full name or alias) in each scheme that has it.
-
-    NotFoundError, with the nearest names, when no scheme given has it.
-    """
-    found = {s.id: u for s in schemes if (u := s.unit_index().get(name)) is not None}
-    if not found:
-        names = [n for s in schemes for n in s.unit_index()]
-        cities = "、".join(s.city for s in schemes)
-        which = f" {schemes[0].id}" if len(schemes) == 1 else ""
-        raise NotFoundError(
-            f"“{name}”不是{cities}方案范围内的单位",
-            hint=did_you_mean(name, names) or f"运行 cdo policy show{which} 查看单位名单。",
-        )
-    return found
 
 
 class Registry:
