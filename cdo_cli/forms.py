@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .errors import NotFoundError, UsageError
+from .errors import NotFoundError, UsageError, one_of
 from .lookup import find_units
 from .policy import Column, Form, FormSection, Scheme, Selector, Unit, UnitKind
 from .suggest import did_you_mean
@@ -99,19 +99,20 @@ def resolve_form(
         form = find_form(scheme, form_id)
         if form is None:
             where = "" if scheme_id else "（方案由名册确定）"
-            choices = "、".join(form_label(f) for f in scheme.forms) or "（该方案没有附件表格）"
+            choices = one_of([form_label(f) for f in scheme.forms]) or "（该方案没有附件表格）"
             raise NotFoundError(
                 f"{scheme.city}方案（{scheme.id}）没有附件“{form_id}”{where}",
                 hint=f"可选：{choices}",
             )
         return scheme, form
-    having = [(s, f) for s in registry.all() if (f := find_form(s, form_id)) is not None]
+    usable, _broken = registry.usable()  # a broken scheme file does not stop the others
+    having = [(s, f) for s in usable if (f := find_form(s, form_id)) is not None]
     if len(having) == 1:
         return having[0]
     if having:
-        options = "、".join(f"--scheme {s.id}（{s.city}）" for s, _ in having)
+        options = one_of([f"--scheme {s.id}（{s.city}）" for s, _ in having])
         raise UsageError(f"多个方案都有附件“{form_id}”", hint=f"请指定方案：{options}")
-    everything = [(s, f) for s in registry.all() for f in s.forms]
+    everything = [(s, f) for s in usable for f in s.forms]
     names = [f.id for _, f in everything] + [f.label for _, f in everything]
     close = did_you_mean(form_id, names)
     listing = "；".join(f"{s.id}：{form_label(f)}" for s, f in everything)

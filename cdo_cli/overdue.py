@@ -2,7 +2,7 @@
 
 :func:`compute_status` is pure: schemes (each with its roster or None) and a date in,
 one :class:`Item` per obligation, owing unit and period out. :func:`build_report`
-adds what the command needs around it: loading the rosters, choosing the schemes in
+adds what the command needs around it: choosing the schemes in
 play, picking one unit, and leaving out what is not yet due.
 
 Rules, as the issue states them:
@@ -23,7 +23,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
@@ -206,7 +205,7 @@ NO_ROSTER = "未提供名册（--roster），也没有 ./roster.yaml：按全部
 
 def build_report(
     registry: Registry,
-    rosters: Sequence[Path],
+    loaded: Sequence[LoadedRoster],
     scheme_ids: Sequence[str],
     as_of: dt.date,
     *,
@@ -214,17 +213,14 @@ def build_report(
     unit: str | None = None,
     show_all: bool = False,
 ) -> Report:
-    """Load the rosters, choose the schemes in play, compute and filter the items.
+    """Choose the schemes in play for the rosters given, compute and filter the items.
 
-    ``rosters`` are the files to read (already defaulted by the caller). With rosters
-    and no ``scheme_ids``, their schemes are in play; with ``scheme_ids``, those; with
-    neither, every scheme. ``notes`` says which schemes have no roster.
+    ``loaded`` are the valid rosters the CLI read. With rosters and no ``scheme_ids``,
+    their schemes are in play; with ``scheme_ids``, those; with neither, every scheme
+    that loads. ``notes`` says which schemes have no roster or could not be used.
     """
-    from .roster_loading import load_valid_roster
-
     if within < 0:
         raise UsageError(f"--within 应为 0 或正整数，这里是 {within}")
-    loaded = [load_valid_roster(path, registry) for path in rosters]
     by_scheme: dict[str, LoadedRoster] = {}
     for lr in loaded:
         if lr.scheme.id in by_scheme:
@@ -233,19 +229,19 @@ def build_report(
                 hint="每个方案只给一个名册：请把两份名册合并。",
             )
         by_scheme[lr.scheme.id] = lr
+    notes: list[str] = []
     if scheme_ids:
         schemes = [registry.get(i) for i in dict.fromkeys(scheme_ids)]
     elif loaded:
         schemes = [lr.scheme for lr in loaded]
     else:
-        schemes = registry.all()
+        schemes, notes = registry.usable()
     picked = find_units(schemes, unit) if unit is not None else None
     if picked is not None:  # only the schemes that have the unit
         schemes = [s for s in schemes if s.id in picked]
 
-    notes: list[str] = []
-    if not rosters:
-        notes.append(NO_ROSTER)
+    if not loaded:
+        notes.insert(0, NO_ROSTER)
     else:
         ids = {s.id for s in schemes}
         notes += [

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from .policy import Form, Scheme, Unit
     from .policy_loading import Registry
+    from .roster_loading import LoadedRoster
 
 FORMATS = ("docx", "html", "md")
 TEXT_FORMATS = ("html", "md")
@@ -237,24 +238,21 @@ def render_documents(
     dept: str | None = None,
     all_units: bool = False,
     scheme_id: str | None = None,
-    roster_path: Path | None = None,
+    roster: LoadedRoster | None = None,
     roster_given: bool = False,
     fmt: str = "docx",
     redact: bool = False,
 ) -> RenderResult:
     """Every document ``cdo render`` is asked for, rendered in memory.
 
-    ``roster_path`` is the roster to fill from; ``roster_given`` says the user named it
+    ``roster`` is the roster to fill from; ``roster_given`` says the user named it
     (a roster.yaml that merely lies in the folder is not used for another scheme).
     """
-    from .roster_loading import load_valid_roster
-
     if fmt not in FORMATS:
         raise UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")
     if dept is not None and all_units:
         raise UsageError("--dept 和 --all 只能用其一")
     notes: list[str] = []
-    roster = load_valid_roster(roster_path, registry) if roster_path is not None else None
     if roster is not None and not roster_given:
         # A roster.yaml that merely lies in the folder fills forms of its own scheme only.
         other = scheme_id is not None and scheme_id != roster.scheme.id

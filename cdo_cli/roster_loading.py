@@ -1,8 +1,8 @@
 """Loading rosters: read, parse, check shape, resolve the scheme and unit names.
 
-:func:`load_roster` returns findings (for ``cdo validate``); :func:`load_valid_roster`
-is for commands that need a usable roster (overdue, render) and raises when it has
-errors.
+:func:`load_roster` is the one loader of roster files: it returns the roster (None
+where it cannot be used at all) and the findings so far. The cross-record checks are
+in :mod:`cdo_cli.roster_checks`; :mod:`cdo_cli.workspace` puts the two together.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .errors import EXIT_FINDINGS, CdoError, InvalidInputError
-from .findings import Finding, error, from_error, has_errors, place
+from .errors import InvalidInputError
+from .findings import Finding, error, from_error, place
 from .loading import Source, parse, read_source
 from .model_errors import field_names, findings_from
 from .policy import Scheme, Unit
@@ -23,22 +23,6 @@ from .suggest import did_you_mean
 
 if TYPE_CHECKING:
     from .policy_loading import Registry
-
-
-class RosterInvalidError(CdoError):
-    """A roster a command needs has errors; carries the validator's findings (exit 1)."""
-
-    exit_code = EXIT_FINDINGS
-
-    def __init__(self, findings: list[Finding]) -> None:
-        from .findings_format import findings_text
-
-        files = list(dict.fromkeys(f.file for f in findings))
-        super().__init__(
-            "名册有错误，请先改正：\n" + findings_text(findings, files).rstrip(),
-            hint=f"运行 cdo validate {' '.join(files)} 查看全部问题。",
-        )
-        self.findings = findings
 
 
 @dataclass(frozen=True)
@@ -158,23 +142,3 @@ def resolve(
     roster = roster.model_copy(update={"units": valid_units})
     loaded = LoadedRoster(source, roster, scheme, entries, frozenset(invalid))
     return loaded, place(source, findings)
-
-
-def load_valid_roster(path: Path, registry: Registry) -> LoadedRoster:
-    """A roster with no errors (warnings allowed), or RosterInvalidError."""
-    from .roster_checks import check_roster
-
-    loaded, findings = load_roster(path, registry)
-    if loaded is not None:
-        findings += place(loaded.source, check_roster(loaded))
-    if loaded is None or has_errors(findings):
-        raise RosterInvalidError([f for f in findings if f.severity.value == "error"])
-    return loaded
-
-
-def default_roster(explicit: list[Path] | None) -> list[Path]:
-    """The rosters a command works on: those given, else roster.yaml here if present."""
-    if explicit:
-        return explicit
-    here = Path("roster.yaml")
-    return [here] if here.is_file() else []

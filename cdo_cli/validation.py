@@ -6,21 +6,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .findings import Finding, Severity, place
+from .errors import CdoError, UnreadableError
+from .findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from .policy_loading import Registry
+    from .workspace import Workspace
 
 _STATES = {"complete": "完整", "incomplete": "不完整", "missing": "缺失"}
 
 
 @dataclass
 class ValidationResult:
-    """Findings of every file, and per file a summary by unit kind."""
+    """Findings of every file, per file a summary by unit kind, and the unreadable files."""
 
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     summaries: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    unreadable: list[CdoError] = field(default_factory=list)
 
     def failed(self, strict: bool) -> bool:
         """True when the result should exit 1."""
@@ -28,19 +30,21 @@ class ValidationResult:
         return any(f.severity in worst for f in self.findings)
 
 
-def validate_files(paths: list[Path], registry: Registry) -> ValidationResult:
-    """Validate each roster; an unreadable file raises UnreadableError (exit 2)."""
-    from .roster_checks import check_roster, summary
-    from .roster_loading import load_roster
+def validate_files(paths: list[Path], workspace: Workspace) -> ValidationResult:
+    """Validate each roster; a file that cannot be read is kept aside, the others still run."""
+    from .roster_checks import summary
 
     result = ValidationResult()
     for path in paths:
-        loaded, findings = load_roster(path, registry)
-        result.files.append(str(path))
-        if loaded is not None:
-            findings += place(loaded.source, check_roster(loaded))
-            result.summaries[str(path)] = summary(loaded)
-        result.findings += findings
+        try:
+            check = workspace.check_roster(path)
+        except UnreadableError as exc:
+            result.unreadable.append(exc)
+            continue
+        result.files.append(check.name)
+        if check.roster is not None:
+            result.summaries[check.name] = summary(check.roster)
+        result.findings += check.findings
     return result
 
 

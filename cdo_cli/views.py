@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .findings import Finding
 from .policy import KIND_LABELS, Due, Obligation, Scheme
 
 _FIELD_LABELS = {
@@ -49,12 +50,17 @@ def render_rich(*renderables: Any, width: int | None = None) -> str:
     return buffer.getvalue()
 
 
-def scheme_list_table(rows: list[tuple[Scheme, str]]) -> str:
-    """The table of ``cdo policy list``."""
+def scheme_list_table(rows: list[tuple[str, Scheme | None, str, Finding | None]]) -> str:
+    """The table of ``cdo policy list``: (id, scheme or None if broken, origin, problem)."""
     table = Table(title="已找到的首席数据官制度方案", title_justify="left")
     for header in ("方案", "城市", "文号", "印发日期", "单位", "职位", "事项", "附件", "来源"):
         table.add_column(header, no_wrap=header in {"方案", "印发日期"}, overflow="fold")
-    for scheme, origin in rows:
+    for scheme_id, scheme, origin, problem in rows:
+        if scheme is None:
+            where = f"{problem.line or 1}:{problem.column or 1}" if problem else ""
+            message = f"文件有错误（{where}）：{problem.message}" if problem else "文件有错误"
+            table.add_row(scheme_id, message, "", "", "", "", "", "", origin)
+            continue
         table.add_row(
             scheme.id,
             scheme.city,

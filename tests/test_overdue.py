@@ -324,7 +324,7 @@ def test_overdue_unit(cli: Any) -> None:
 
 def test_overdue_unknown_unit(cli: Any) -> None:
     result = cli("overdue", "--as-of", "2023-11-01", "--unit", "市公按局")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "错误：“市公按局”不是" in result.stderr
     assert "提示：是否应为：市公安局" in result.stderr
 
@@ -339,7 +339,7 @@ def test_overdue_unknown_scheme(cli: Any) -> None:
 def test_overdue_bad_format(cli: Any) -> None:
     result = cli("overdue", "--format", "xlsx")
     assert result.exit_code == 2
-    assert "可选：table、json、csv、ics" in result.stderr
+    assert "可选：table、json、csv 或 ics" in result.stderr
 
 
 def test_overdue_help_has_examples(cli: Any) -> None:

@@ -148,7 +148,7 @@ def test_render_every_form_in_every_format(cli: Cli, write: Write, tmp_path: Pat
     from cdo_cli.forms import form_units
     from cdo_cli.policy_loading import Registry
 
-    for scheme in Registry().all():
+    for scheme in Registry().usable()[0]:
         for form in scheme.forms:
             dept = ["--dept", form_units(scheme, form)[0].name] if form.per_unit else []
             rosters = [None, scheme.id] if scheme.id in ROSTERS else [None]
@@ -409,7 +409,7 @@ def test_render_unknown_format(cli: Cli) -> None:
 
 def test_render_unknown_unit_suggests(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", "attachment2", "--dept", "市公安厅")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "“市公安厅”不是普宁市方案范围内的单位" in result.stderr
     assert "市公安局" in result.stderr
     assert list(tmp_path.iterdir()) == []
@@ -423,7 +423,7 @@ def test_render_unit_by_alias(cli: Cli, tmp_path: Path) -> None:
 
 def test_render_unit_the_form_is_not_for(cli: Cli) -> None:
     result = cli("render", "attachment2", "--dept", "普宁市人民政府")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "附件2不由普宁市人民政府填报" in result.stderr
 
 
@@ -446,7 +446,7 @@ def test_render_dept_and_all_together(cli: Cli) -> None:
 
 def test_render_unknown_form_lists_choices(cli: Cli) -> None:
     result = cli("render", "attachment9")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "没有附件“attachment9”" in result.stderr
     for choice in ("attachment1", "attachment2", "attachment3", "zhaoqing：attachment"):
         assert choice in result.stderr
@@ -454,7 +454,7 @@ def test_render_unknown_form_lists_choices(cli: Cli) -> None:
 
 def test_render_unknown_form_in_scheme(cli: Cli) -> None:
     result = cli("render", "attachment1", "--scheme", "zhaoqing")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "attachment（附件 肇庆市首席数据官名单）" in result.stderr
 
 
@@ -588,7 +588,7 @@ def test_render_hostile_unit_names_stay_in_folder(cli: Cli, tmp_path: Path) -> N
 
 def test_render_hostile_form_id(cli: Cli) -> None:
     result = cli("render", "{{ 7*7 }}")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "没有附件“{{ 7*7 }}”" in result.stderr
 
 

@@ -1,0 +1,116 @@
+"""``cdo render``: the attachment forms as Word, HTML or Markdown, blank or filled."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .apps import command
+from .common import default_rosters, note, out, out_bytes, shown, workspace
+
+
+@command("render")
+def render_cmd(
+    ctx: typer.Context,
+    form: Annotated[
+        str,
+        typer.Argument(
+            help="附件表格 id（或标签），如 attachment2、附件2；cdo policy show 列出各方案的附件。",
+            metavar="FORM",
+            show_default=False,
+        ),
+    ],
+    dept: Annotated[
+        str | None,
+        typer.Option("--dept", "-d", help="填表单位（全称或文件中的其他写法）。", metavar="UNIT"),
+    ] = None,
+    all_units: Annotated[
+        bool, typer.Option("--all", help="为该表适用的每个单位各生成一份，写入 -o 指定的文件夹。")
+    ] = False,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            "-r",
+            help="按名册填写；不指定时使用当前文件夹的 roster.yaml（如有），否则生成空白表。",
+            metavar="FILE",
+        ),
+    ] = None,
+    scheme: Annotated[
+        str | None,
+        typer.Option(
+            "--scheme",
+            help="方案 id；默认取名册的方案，或唯一带有该附件的方案。",
+            metavar="NAME",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="docx（默认，Word 文件）、html（可打印网页）或 md（Markdown）；"
+            "不指定时按 -o 的扩展名判断。",
+            metavar="docx|html|md",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="输出文件或文件夹（默认当前文件夹，文件名如“附件2-市公安局.docx”）；"
+            "“-”表示输出到标准输出（仅 html、md）。",
+            metavar="PATH",
+        ),
+    ] = None,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="隐去电话号码和电子邮箱的中间部分（用于公开的版本）。")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名文件。")] = False,
+) -> None:
+    """生成附件表格（Word、网页或 Markdown）：空白表，或按名册填好的表。
+
+    \b
+    例：
+      cdo render attachment2 --dept 市公安局
+      cdo render attachment2 --all -o 报名表/
+      cdo render attachment3 --format md -o -
+      cdo render attachment --scheme zhaoqing --roster 名册.yaml --redact
+    """
+    from ..output import check_targets, output_paths, write_atomic
+    from ..render import choose_format, render_documents
+
+    fmt = choose_format(fmt, output, many=all_units)
+    ws = workspace(ctx)
+    rosters = default_rosters([roster] if roster else None)
+    result = render_documents(
+        ws.registry,
+        form,
+        dept=dept,
+        all_units=all_units,
+        scheme_id=scheme,
+        roster=ws.valid_roster(rosters[0]) if rosters else None,
+        roster_given=roster is not None,
+        fmt=fmt,
+        redact=redact,
+    )
+    for text in result.notes:
+        note(f"注意：{text}")
+    if output == "-":
+        out_bytes(result.documents[0].data)
+        return
+    targets = output_paths(output, [d.name for d in result.documents], folder=all_units)
+    check_targets(targets, force)
+    for target, doc in zip(targets, result.documents, strict=True):
+        write_atomic(target, doc.data)
+    source = f"按名册 {result.roster} 填写" if result.roster else "空白表"
+    if all_units:
+        folder = output or "当前文件夹"
+        out(
+            f"已生成 {len(targets)} 个文件（{result.form_label} {result.form_title}，"
+            f"{result.fmt}，{source}）：{folder}\n"
+        )
+    else:
+        out(f"已生成 {shown(targets[0])}（{source}）\n")

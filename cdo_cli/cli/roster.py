@@ -1,0 +1,90 @@
+"""``cdo init`` and ``cdo validate``: making and checking rosters."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .apps import command
+from .common import bad_format, report, workspace
+
+
+@command("init")
+def init(
+    ctx: typer.Context,
+    scheme: Annotated[
+        str, typer.Option("--scheme", "-s", help="方案 id，如 puning。", metavar="NAME")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="名册文件（默认 roster.yaml）。", metavar="FILE"),
+    ] = Path("roster.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。")] = False,
+) -> None:
+    """生成名册模板：方案范围内的全部单位和应设职位，附中文填写说明。
+
+    文件已存在时不覆盖（除非 --force）。同时在旁边写出该方案的 JSON Schema
+    （如 puning.roster.schema.json，如不存在），供编辑器补全。文件附件已列出人员的（如肇庆），直接填入。
+
+    \b
+    例：
+      cdo init --scheme puning
+      cdo init --scheme zhaoqing -o 肇庆名册.yaml
+    """
+    from ..output import check_targets, write_atomic
+    from ..roster_template import roster_template
+    from ..schema import roster_schema, schema_file_name, to_json
+
+    chosen = workspace(ctx).registry.get(scheme)
+    check_targets([output], force)
+    # One schema file per scheme: rosters of two cities in one folder each get their own.
+    schema_path = output.parent / schema_file_name(chosen.id)
+    write_atomic(output, roster_template(chosen, schema_path.name).encode("utf-8"))
+    typer.echo(f"已生成名册：{output}（{chosen.city}，{len(chosen.units)} 个单位）")
+    if not schema_path.exists():
+        write_atomic(schema_path, to_json(roster_schema(chosen)))
+        typer.echo(f"已生成编辑器用的 JSON Schema：{schema_path}")
+    typer.echo(f"填写后运行：cdo validate {output}")
+
+
+@command("validate")
+def validate(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path], typer.Argument(help="名册文件。", metavar="FILE", show_default=False)
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text：按文件分组；json：全部问题，供脚本和编辑器。",
+            metavar="FORMAT",
+        ),
+    ] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束。")] = False,
+) -> None:
+    """检查名册是否完整、正确：单位、职位、人数、电话、邮箱、日期、报送记录。
+
+    退出码：0 无错误；1 有错误（或 --strict 下有警告）；2 有文件无法读取（其余文件照常检查）。
+
+    \b
+    例：
+      cdo validate roster.yaml
+      cdo validate 名册/*.yaml --format json
+      cdo validate roster.yaml --strict
+    """
+    from ..validation import summary_text, validate_files
+
+    if fmt not in ("text", "json"):
+        raise bad_format(fmt, ["text", "json"])
+    result = validate_files(files, workspace(ctx))
+    report(
+        result.findings,
+        fmt,
+        result.files,
+        summary=summary_text(result.summaries),
+        extra={"summary": result.summaries},
+        failed=result.failed(strict),
+        unreadable=result.unreadable,
+    )
