@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from .errors import one_of
 from .findings import Finding, error
 
 _MESSAGES = {
@@ -33,8 +35,45 @@ _MESSAGES = {
     "literal_error": "不是允许的取值",
     "greater_than_equal": "数值太小",
     "less_than_equal": "数值太大",
+    "greater_than": "数值太小",
+    "less_than": "数值太大",
     "value_error": "取值无效",
+    "assertion_error": "取值无效",
+    "int_from_float": "应为整数，不能有小数",
+    "int_parsing_size": "数值太大",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字",
+    "string_too_long": "文字太长",
+    "string_unicode": "应为文本",
+    "too_long": "项数太多",
+    "none_required": "此处应为空",
+    "mapping_type": "应为键值对（映射）",
+    "iterable_type": "应为列表（每项以“- ”开头）",
+    "set_type": "应为列表（每项以“- ”开头）",
+    "tuple_type": "应为列表（每项以“- ”开头）",
+    "invalid_key": "键应为文本",
+    "union_tag_invalid": "不是允许的取值",
+    "union_tag_not_found": "缺少用于区分类型的键",
+    "recursion_loop": "数据中有循环引用",
+    "datetime_type": "应为日期（YYYY-MM-DD）",
+    "datetime_parsing": "不是有效的日期（应为 YYYY-MM-DD）",
+    "date_past": "日期应在过去",
+    "date_future": "日期应在将来",
+    "frozen_field": "不能修改",
+    "is_instance_of": "类型不对",
 }
+# The limit a bound names, for the messages above that have one.
+_LIMITS = {
+    "greater_than_equal": ("ge", "应不小于 {}"),
+    "less_than_equal": ("le", "应不大于 {}"),
+    "greater_than": ("gt", "应大于 {}"),
+    "less_than": ("lt", "应小于 {}"),
+    "string_too_long": ("max_length", "最多 {} 个字"),
+    "too_long": ("max_length", "最多 {} 项"),
+    "too_short": ("min_length", "至少 {} 项"),
+}
+_CJK = re.compile("[\u3400-\u9fff]")
 
 
 def field_names(models: Iterable[type[BaseModel]]) -> list[str]:
@@ -62,7 +101,12 @@ def findings_from(
         inner = tuple(p for p in err["loc"] if not _is_union_tag(p))
         loc = (*prefix, *inner)
         kind = err["type"]
-        message = _MESSAGES.get(kind, err["msg"])
+        message = _MESSAGES.get(kind, "取值无效")
+        if kind in _LIMITS:
+            key, text = _LIMITS[kind]
+            limit = err.get("ctx", {}).get(key)
+            if limit is not None and not (kind == "too_short" and limit == 1):
+                message = f"{message}（{text.format(limit)}）"
         hint = None
         if kind == "extra_forbidden" and loc:
             key = str(loc[-1])
@@ -73,13 +117,17 @@ def findings_from(
             if allowed:
                 hint += f"此处可用的键：{'、'.join(allowed)}"
         elif kind in {"enum", "literal_error"}:
-            expected = err.get("ctx", {}).get("expected")
-            message = f"{message}：{_value(err)}" + (f"；可选：{expected}" if expected else "")
+            expected = str(err.get("ctx", {}).get("expected") or "")
+            choices = re.findall(r"'([^']*)'", expected)
+            listed = one_of(choices) if choices else expected
+            message = f"{message}：{_value(err)}" + (f"；可选：{listed}" if listed else "")
         elif kind.startswith("date"):
             message = f"“{_value(err)}”{message}"
             hint = "日期写成 YYYY-MM-DD，且须是真实存在的日期，如 2023-10-30。"
         elif kind == "value_error":
-            message = str(err.get("ctx", {}).get("error") or err["msg"])
+            # Our validators speak Chinese; a library's English reason is not shown.
+            reason = str(err.get("ctx", {}).get("error") or "")
+            message = reason if _CJK.search(reason) else message
         if loc and kind != "extra_forbidden" and kind != "missing":
             message = f"{_field(loc)}：{message}"
         elif kind == "missing":
