@@ -46,10 +46,6 @@ def _twips(mm: float) -> str:
     return str(round(mm * 1440 / 25.4))
 
 
-def _half_points(pt: float) -> str:
-    return str(round(pt * 2))
-
-
 def _font_of(kind: str) -> tuple[str, str]:
     """(East Asian font, Latin font) for a kind of text."""
     if kind == "title":

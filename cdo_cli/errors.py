@@ -24,12 +24,6 @@ class ExitCode(IntEnum):
     scheme, unit, form or format, output that cannot be written."""
 
 
-# Kept for the modules that name them.
-EXIT_OK = ExitCode.OK
-EXIT_FINDINGS = ExitCode.FINDINGS
-EXIT_USAGE = ExitCode.FAILED
-
-
 class CdoError(Exception):
     """Base: a problem to show to the user, with the exit code it maps to."""
 

@@ -50,7 +50,7 @@ class Item:
     """One duty of one unit for one period, and where it stands.
 
     The fields, in this order, are the JSON contract of ``cdo overdue --format json``
-    (documented in docs/overdue-json.md): add fields at the end, never rename.
+    (documented in the README's JSON section): add fields at the end, never rename.
     """
 
     scheme: str
