@@ -1,51 +1,70 @@
-"""Writing files: atomically, and never outside the folder they are meant for."""
+"""Writing files: never over another file unless asked, never half-written, never outside
+the folder they are meant for.
+
+A new file is written to a short temporary name in its folder and then hard-linked to
+its name, which fails if the name was taken meanwhile (another run, another program):
+creating is exclusive, not check-then-write. Where hard links are not supported (FAT,
+some network shares) the file is created with ``O_EXCL`` instead and removed again if
+writing fails. ``--force`` replaces a file atomically (``os.replace``), but never a
+symbolic link, a folder or a device. Temporary files a killed run left behind
+(``.cdo-<pid>-<random>.tmp``) are removed by the next run into that folder.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
-import tempfile
+import secrets
+import stat
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UnreadableError, UsageError
+from .errors import CdoError, UsageError
 
 # Characters Windows forbids in names, path separators, and control characters.
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # Device names Windows reserves whatever the extension (CON.docx is still CON).
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
-# Bytes, not characters: a Chinese character is 3 bytes in UTF-8 and most file
-# systems allow 255 bytes per name; leave room for a temporary prefix and suffix.
+# Bytes, not characters: a Chinese character is 3 bytes in UTF-8 and most file systems
+# allow 255 bytes per name; leave room for a "（2）" that tells two units' files apart.
 MAX_NAME_BYTES = 200
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and move it into place."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UnreadableError(f"{path}: 无法写入（{exc.strerror or exc}）") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        # mkstemp makes the file private (0600); a document is meant to be shared.
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UnreadableError(f"{path}: 无法写入（{exc.strerror or exc}）") from None
+_WINDOWS = os.name == "nt"
+_TEMP = re.compile(r"\.cdo-(\d{1,10})-[0-9a-f]{8}\.tmp")
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows would turn \n into \r\n without it
 
 
-def _file_mode(path: Path) -> int:
-    """The mode an existing file has, or what a new file gets under the umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+class WriteError(CdoError):
+    """A file could not be written (exit 2); ``written`` lists what this run did write."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        written: Sequence[Path] = (),
+        not_written: Sequence[Path] = (),
+    ) -> None:
+        if written:
+            message += f"\n已写入 {len(written)} 个文件：{_names(written)}"
+        if written and not_written:
+            message += f"\n未写入 {len(not_written)} 个文件：{_names(not_written)}"
+        elif len(not_written) > 1:
+            message += "\n未写入任何文件"
+        super().__init__(message, hint)
+        self.written = list(written)
+        self.not_written = list(not_written)
+
+
+def _names(paths: Sequence[Path]) -> str:
+    return "、".join(str(p) for p in paths)
+
+
+# ---------------------------------------------------------------- names
 
 
 def safe_filename(stem: str, suffix: str = "", fallback: str = "未命名") -> str:
@@ -64,52 +83,366 @@ def safe_filename(stem: str, suffix: str = "", fallback: str = "未命名") -> s
         text = fallback
     if text.split(".")[0].upper() in _RESERVED:
         text = f"_{text}"
-    budget = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
+    return _cut(text, MAX_NAME_BYTES - len(suffix.encode("utf-8"))) + suffix
+
+
+def _cut(text: str, budget: int) -> str:
+    """``text`` shortened to at most ``budget`` UTF-8 bytes, without a trailing space or dot."""
     while len(text.encode("utf-8")) > budget:
         text = text[:-1]
-    return text.rstrip(" .") + suffix
+    return text.rstrip(" .")
 
 
-def inside(folder: Path, name: str) -> Path:
-    """``folder / name``, refusing any name that would resolve outside ``folder``."""
-    base = folder.resolve()
-    target = (base / name).resolve()
-    if target.parent != base:
+def name_key(name: str) -> str:
+    """What a case-insensitive, normalising file system (Windows, macOS) sees of a name."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Names made distinct even where case does not count: a second ``a.docx`` (or
+    ``A.docx``) becomes ``a（2）.docx``, and never a name that is already in the list."""
+    taken = {name_key(n) for n in names}
+    used: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        key = name_key(name)
+        if key in used:
+            stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+            count = 2
+            while True:
+                mark = f"（{count}）"
+                budget = MAX_NAME_BYTES - len(f"{mark}{dot}{ext}".encode())
+                name = f"{_cut(stem, budget)}{mark}{dot}{ext}"
+                key = name_key(name)
+                if key not in taken and key not in used:
+                    break
+                count += 1
+        used.add(key)
+        out.append(name)
+    return out
+
+
+def _child(folder: Path, name: str) -> Path:
+    """``folder / name``, refusing a name that is not one plain name in that folder."""
+    if name in ("", ".", "..") or any(s and s in name for s in ("/", os.sep, os.altsep)):
         raise UsageError(f"文件名“{name}”会写到输出文件夹之外，已拒绝")
-    return target
+    return folder / name
 
 
-def output_paths(output: str | None, names: Sequence[str], folder: bool) -> list[Path]:
-    """Where documents named ``names`` go for ``-o output``.
+# ---------------------------------------------------------------- where
 
-    A folder (``folder`` is set for ``--all``; or ``output`` is an existing folder or ends
-    with a separator; or no ``output``: the current folder) gets the generated names, each
-    checked to stay inside it; otherwise ``output`` is the one file's path, as given.
+
+@dataclass(frozen=True)
+class Destination:
+    """Where documents go: standard output (``path`` is None), one named file, or a
+    folder that gets each document's own name. A missing folder is created on writing."""
+
+    path: Path | None
+    folder: bool = False
+
+    @property
+    def stdout(self) -> bool:
+        """Whether the documents go to standard output."""
+        return self.path is None
+
+    def targets(self, names: Sequence[str]) -> list[Path]:
+        """The file each of the documents named ``names`` is written to."""
+        if self.path is None:
+            raise UsageError("标准输出不是文件")
+        if not self.folder:
+            if len(names) != 1:
+                raise UsageError("多个文件不能写到同一个文件", hint="用 -o 指定文件夹。")
+            return [self.path]
+        return [_child(self.path, name) for name in names]
+
+
+def is_folder_path(output: str) -> bool:
+    """Whether ``-o output`` names a folder: an existing one, or one written with a
+    trailing separator (``报名表/``)."""
+    separators = tuple(s for s in ("/", os.sep, os.altsep) if s)
+    return output.endswith(separators) or Path(output).is_dir()
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file to write. ``keep_existing``: an existing file of that name is left as it is
+    (not an error, and not replaced even with ``force``)."""
+
+    path: Path
+    data: bytes
+    keep_existing: bool = False
+
+
+def write_documents(
+    destination: Destination, documents: Sequence[tuple[str, bytes]], *, force: bool = False
+) -> list[Path]:
+    """Write ``(name, data)`` documents where ``destination`` says; the paths written.
+
+    All or nothing, as :func:`write_files`.
     """
-    as_folder = folder or output is None or output.endswith(("/", os.sep)) or Path(output).is_dir()
-    if not as_folder and output is not None:
-        if len(names) != 1:
-            raise UsageError("多个文件不能写到同一个文件", hint="用 -o 指定文件夹。")
-        return [Path(output).absolute()]
-    base = Path(output or ".")
-    if base.exists() and not base.is_dir():
-        raise UsageError(f"{base} 不是文件夹", hint="--all 时 -o 应为文件夹。")
-    base.mkdir(parents=True, exist_ok=True)
-    return [inside(base, name) for name in names]
+    targets = destination.targets([name for name, _ in documents])
+    return write_files(
+        [NewFile(path, data) for path, (_, data) in zip(targets, documents, strict=True)],
+        force=force,
+    )
 
 
-def check_targets(paths: Sequence[Path], force: bool) -> None:
-    """Refuse to write over files that exist already, unless ``force``; all or nothing."""
+def write_files(files: Sequence[NewFile], *, force: bool = False) -> list[Path]:
+    """Write ``files``, creating missing folders; the paths written, in order.
+
+    Before anything is written, refuses (:class:`UsageError`, nothing written) if a
+    target is a folder, a device, a FIFO or a socket, if a target is a symbolic link and
+    ``force`` is set, or, without ``force``, if any target exists. Each file is then
+    created exclusively (or, with ``force``, replaced atomically). If one cannot be
+    written (a race made it appear, the disk is full, …) the run stops; the files
+    already written stay, and the :class:`WriteError` lists them and the rest.
+    """
+    _check_names(files)
+    for folder in dict.fromkeys(f.path.parent for f in files):
+        _check_folder(folder)
+        clean_stale_temporaries(folder)
+    todo = [f for f in files if not (f.keep_existing and _lexists(f.path))]
+    _check_targets([f.path for f in todo], force)
+    for folder in dict.fromkeys(f.path.parent for f in todo):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"无法创建文件夹 {folder}：{_reason(exc)}", hint=_hint(exc)) from None
+    written: list[Path] = []
+    for i, item in enumerate(todo):
+        try:
+            if force and not item.keep_existing:
+                _replace(item.path, item.data)
+            else:
+                _create(item.path, item.data)
+        except FileExistsError:
+            if item.keep_existing:
+                continue
+            raise WriteError(
+                f"{item.path} 已被其他程序创建，未覆盖",
+                hint="可能有另一次运行正在写入同一文件夹；确认后重新运行，或加 --force 覆盖。",
+                written=written,
+                not_written=[f.path for f in todo[i:]],
+            ) from None
+        except OSError as exc:
+            raise WriteError(
+                f"无法写入 {item.path}：{_reason(exc)}",
+                hint=_hint(exc),
+                written=written,
+                not_written=[f.path for f in todo[i:]],
+            ) from None
+        written.append(item.path)
+    return written
+
+
+def _check_names(files: Sequence[NewFile]) -> None:
+    """One run never writes two files to one name, whatever the file system's case rules."""
+    seen: dict[tuple[str, str], Path] = {}
+    for item in files:
+        key = (str(item.path.parent), name_key(item.path.name))
+        if key in seen:
+            raise UsageError(f"{seen[key]} 和 {item.path} 是同一个文件名")
+        seen[key] = item.path
+
+
+def _check_folder(folder: Path) -> None:
+    """The folder exists or can be made: its nearest existing ancestor is a folder."""
+    for place in (folder, *folder.parents):
+        if _lexists(place):
+            if not place.is_dir():
+                raise UsageError(f"{place} 不是文件夹，无法在其中写入文件")
+            return
+
+
+def _check_targets(paths: Sequence[Path], force: bool) -> None:
+    existing: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            raise UsageError(f"{path} 是文件夹，不能写成文件")
-    if force:
-        return
-    existing = [p for p in paths if p.exists() or p.is_symlink()]
-    if existing:
-        shown = "、".join(p.name for p in existing[:3])
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise UsageError(f"无法访问 {path}：{_reason(exc)}") from None
+        if stat.S_ISDIR(mode) or (stat.S_ISLNK(mode) and path.is_dir()):
+            raise UsageError(f"{path} 是文件夹，不能写成文件", hint="用 -o 指定别的文件名。")
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            raise UsageError(f"{path} 不是普通文件（设备、管道或套接字），不会写入")
+        if stat.S_ISLNK(mode) and force:
+            raise UsageError(
+                f"{path} 是符号链接，--force 也不会覆盖",
+                hint="删除这个链接，或用 -o 指定别的文件名。",
+            )
+        existing.append(path)
+    if existing and not force:
+        shown = "、".join(str(p) for p in existing[:3])
         more = f" 等 {len(existing)} 个文件" if len(existing) > 3 else ""
         raise UsageError(
             f"{shown}{more} 已存在，未写入任何文件",
             hint="确认要覆盖时加 --force，或用 -o 指定别的位置。",
         )
+
+
+def _lexists(path: Path) -> bool:
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # there is something, we just may not look at it
+    return True
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Create ``path`` with ``data``; FileExistsError if the name is taken, never half a file."""
+    temp = _write_temp(path.parent, data)
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        _create_excl(path, data)  # no hard links here (FAT, some network shares)
+    finally:
+        _unlink_quietly(temp)
+
+
+def _create_excl(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    try:
+        _write_fd(fd, data)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(path)  # ours: O_EXCL created it
+        raise
+    os.close(fd)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Replace ``path`` atomically. A symbolic link that appeared since the check is
+    replaced itself, never written through."""
+    mode = _mode_of(path)
+    temp = _write_temp(path.parent, data)
+    try:
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        _unlink_quietly(temp)
+        raise
+
+
+def _mode_of(path: Path) -> int | None:
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    return stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else None
+
+
+def _write_temp(folder: Path, data: bytes) -> Path:
+    """``data`` in a new, synced ``.cdo-<pid>-<random>.tmp`` in ``folder``.
+
+    The name is short, so any name that fits the folder has a temporary name that fits.
+    """
+    for _ in range(100):
+        temp = folder / f".cdo-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            _write_fd(fd, data)
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            _unlink_quietly(temp)
+            raise
+        os.close(fd)
+        return temp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def clean_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files that killed runs left in ``folder``; the paths removed.
+
+    Only regular files named ``.cdo-<pid>-<8 hex>.tmp`` are touched. On POSIX only those
+    whose process is gone. On Windows, where there is no harmless way to ask whether a
+    process lives, each is simply unlinked: a file a live run still holds open cannot be.
+    """
+    removed: list[Path] = []
+    for entry in _entries(folder):
+        match = _TEMP.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or (not _WINDOWS and _alive(pid)):
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:  # in use (Windows), or gone already
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _entries(folder: Path) -> Iterator[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            yield from entries
+    except OSError:
+        return
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (POSIX only: on Windows os.kill ends the process)."""
+    if pid <= 0:
+        return True  # 0 and negatives name process groups: never ours to judge
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or a pid we cannot ask about
+    return True
+
+
+# ---------------------------------------------------------------- messages
+
+_REASONS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "所在位置只读",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOENT: "所在文件夹不存在或已被删除",
+}
+if hasattr(errno, "EDQUOT"):
+    _REASONS[errno.EDQUOT] = "超出磁盘配额"
+
+
+def _reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+
+
+def _hint(exc: OSError) -> str | None:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "检查文件夹的权限；文件正被 Word 等程序打开时请先关闭，或用 -o 写到别处。"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return "清理磁盘空间后重新运行，或用 -o 写到别处。"
+    return None

@@ -9,8 +9,8 @@ fonts and sizes for both come from :mod:`cdo_cli.docx_layout`.
 from __future__ import annotations
 
 import functools
+import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ from .forms import (
     form_units,
     resolve_form,
 )
-from .output import safe_filename
+from .output import Destination, is_folder_path, safe_filename, unique_names
 
 if TYPE_CHECKING:
     import jinja2
@@ -154,26 +154,71 @@ class RenderResult:
     notes: list[str]
 
 
-def choose_format(fmt: str | None, output: str | None, many: bool = False) -> str:
-    """The format asked for; if none, the one ``-o``'s extension names, else docx.
+@dataclass(frozen=True)
+class OutputPlan:
+    """The format to render and where the documents go, settled before rendering."""
 
-    Refuses what cannot be done before anything is rendered: docx or many documents to
-    standard output (``-o -``), an unknown format.
+    fmt: str
+    destination: Destination
+
+
+# The suffixes that name a format; -o's suffix and --format must agree.
+SUFFIXES = {"docx": "docx", "html": "html", "htm": "html", "md": "md", "markdown": "md"}
+
+
+def plan_output(fmt: str | None, output: str | None, many: bool = False) -> OutputPlan:
+    """Check ``--format`` and ``-o`` together, before anything is rendered.
+
+    ``-o -`` is standard output (html or md, one document); no ``-o``, an existing folder
+    or a path ending in a separator is a folder (``many``, i.e. ``--all``, needs one; a
+    missing one is created on writing); anything else is one file whose suffix names the
+    format. Without ``--format`` the suffix decides; with it, the suffix must agree.
     """
-    if fmt is None:
-        suffix = Path(output).suffix.lower().lstrip(".") if output and not many else ""
-        suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
-        fmt = suffix if suffix in FORMATS else "docx"
-    if fmt not in FORMATS:
-        raise UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")
+    if fmt is not None and fmt not in FORMATS:
+        raise _unknown_format(fmt)
     if output == "-":
-        if fmt not in TEXT_FORMATS:
+        chosen = fmt or "docx"
+        if chosen not in TEXT_FORMATS:
             raise UsageError(
-                f"{fmt} 不能输出到标准输出", hint="用 --format md 或 html，或用 -o 指定文件。"
+                f"{chosen} 不能输出到标准输出", hint="用 --format md 或 html，或用 -o 指定文件。"
             )
         if many:
             raise UsageError("--all 生成多个文件，不能输出到标准输出", hint="用 -o 指定文件夹。")
-    return fmt
+        return OutputPlan(chosen, Destination(None))
+    if output is None or is_folder_path(output):
+        return OutputPlan(fmt or "docx", Destination(Path(output or "."), folder=True))
+    path = Path(output)
+    named = SUFFIXES.get(path.suffix.lower().lstrip("."))
+    if many:
+        if named is not None or os.path.lexists(path):
+            what = f"是 {named} 文件名" if named is not None else "是已有的文件"
+            raise UsageError(
+                f"--all 生成多个文件，-o 应为文件夹，而 {output} {what}，不是文件夹",
+                hint=f"用 -o 指定文件夹，如 -o {path.stem}/。",
+            )
+        return OutputPlan(fmt or "docx", Destination(path, folder=True))
+    if named is None:
+        said = f"扩展名“{path.suffix}”不是可生成的格式" if path.suffix else "没有扩展名"
+        choices = "、".join(f".{f}" for f in FORMATS)
+        if fmt is None:
+            raise UsageError(
+                f"-o {output} {said}，无法判断格式",
+                hint=f"文件名以 {choices} 结尾（Word、网页、Markdown）；要写到文件夹，在末尾加 /。",
+            )
+        raise UsageError(
+            f"-o {output} {said}，与 --format {fmt} 不符",
+            hint=f"用 -o {path.with_suffix('.' + fmt)}；要写到文件夹，在末尾加 /。",
+        )
+    if fmt is not None and fmt != named:
+        raise UsageError(
+            f"-o {output} 是 {named} 文件名，与 --format {fmt} 不符",
+            hint=f"用 -o {path.with_suffix('.' + fmt)}，或去掉 --format。",
+        )
+    return OutputPlan(named, Destination(path))
+
+
+def _unknown_format(fmt: str) -> UsageError:
+    return UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")
 
 
 def render(form: FilledForm, fmt: str) -> bytes:
@@ -184,25 +229,12 @@ def render(form: FilledForm, fmt: str) -> bytes:
         return render_html(form).encode("utf-8")
     if fmt == "md":
         return render_md(form).encode("utf-8")
-    raise UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")
+    raise _unknown_format(fmt)
 
 
 def file_name(form: FilledForm, fmt: str) -> str:
     """``附件2-市公安局.docx``: safe to create in any folder."""
     return safe_filename(form.file_stem, f".{fmt}")
-
-
-def _unique(names: list[str]) -> Iterator[str]:
-    """Names made distinct: a second ``a.docx`` becomes ``a（2）.docx``."""
-    seen: dict[str, int] = {}
-    for name in names:
-        count = seen.get(name, 0) + 1
-        seen[name] = count
-        if count == 1:
-            yield name
-        else:
-            stem, dot, ext = name.rpartition(".")
-            yield f"{stem}（{count}）{dot}{ext}"
 
 
 def _units_for(scheme: Scheme, form: Form, dept: str | None, all_units: bool) -> list[Unit | None]:
@@ -249,7 +281,7 @@ def render_documents(
     (a roster.yaml that merely lies in the folder is not used for another scheme).
     """
     if fmt not in FORMATS:
-        raise UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")
+        raise _unknown_format(fmt)
     if dept is not None and all_units:
         raise UsageError("--dept 和 --all 只能用其一")
     notes: list[str] = []
@@ -270,7 +302,7 @@ def render_documents(
 
     units = _units_for(scheme, form, dept, all_units)
     filled = [build_form(scheme, form, u, roster, redact) for u in units]
-    names = list(_unique([file_name(f, fmt) for f in filled]))
+    names = unique_names([file_name(f, fmt) for f in filled])
     documents = [
         RenderedDocument(name, render(f, fmt), f.unit)
         for name, f in zip(names, filled, strict=True)

@@ -50,7 +50,7 @@ def render_cmd(
             "--format",
             "-f",
             help="docx（默认，Word 文件）、html（可打印网页）或 md（Markdown）；"
-            "不指定时按 -o 的扩展名判断。",
+            "不指定时按 -o 的扩展名判断，指定时须与 -o 的扩展名一致。",
             metavar="docx|html|md",
             show_default=False,
         ),
@@ -61,6 +61,8 @@ def render_cmd(
             "--output",
             "-o",
             help="输出文件或文件夹（默认当前文件夹，文件名如“附件2-市公安局.docx”）；"
+            "以 / 结尾或已存在的文件夹按文件夹处理，不存在的文件夹会自动创建；"
+            "文件的扩展名须与格式一致（.docx、.html、.md）；"
             "“-”表示输出到标准输出（仅 html、md）。",
             metavar="PATH",
         ),
@@ -68,7 +70,12 @@ def render_cmd(
     redact: Annotated[
         bool, typer.Option("--redact", help="隐去电话号码和电子邮箱的中间部分（用于公开的版本）。")
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名文件。")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="覆盖已存在的同名文件（整体替换；不覆盖符号链接、文件夹和设备）。"
+        ),
+    ] = False,
 ) -> None:
     """生成附件表格（Word、网页或 Markdown）：空白表，或按名册填好的表。
 
@@ -79,10 +86,10 @@ def render_cmd(
       cdo render attachment3 --format md -o -
       cdo render attachment --scheme zhaoqing --roster 名册.yaml --redact
     """
-    from ..output import check_targets, output_paths, write_atomic
-    from ..render import choose_format, render_documents
+    from ..output import write_documents
+    from ..render import plan_output, render_documents
 
-    fmt = choose_format(fmt, output, many=all_units)
+    plan = plan_output(fmt, output, many=all_units)
     ws = workspace(ctx)
     rosters = default_rosters([roster] if roster else None)
     result = render_documents(
@@ -93,18 +100,16 @@ def render_cmd(
         scheme_id=scheme,
         roster=ws.valid_roster(rosters[0]) if rosters else None,
         roster_given=roster is not None,
-        fmt=fmt,
+        fmt=plan.fmt,
         redact=redact,
     )
     for text in result.notes:
         note(f"注意：{text}")
-    if output == "-":
+    if plan.destination.stdout:
         out_bytes(result.documents[0].data)
         return
-    targets = output_paths(output, [d.name for d in result.documents], folder=all_units)
-    check_targets(targets, force)
-    for target, doc in zip(targets, result.documents, strict=True):
-        write_atomic(target, doc.data)
+    documents = [(d.name, d.data) for d in result.documents]
+    targets = write_documents(plan.destination, documents, force=force)
     source = f"按名册 {result.roster} 填写" if result.roster else "空白表"
     if all_units:
         folder = output or "当前文件夹"

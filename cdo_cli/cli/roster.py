@@ -17,7 +17,12 @@ def init(
     ],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="名册文件（默认 roster.yaml）。", metavar="FILE"),
+        typer.Option(
+            "--output",
+            "-o",
+            help="名册文件（默认 roster.yaml）；不存在的文件夹会自动创建。",
+            metavar="FILE",
+        ),
     ] = Path("roster.yaml"),
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。")] = False,
 ) -> None:
@@ -31,18 +36,22 @@ def init(
       cdo init --scheme puning
       cdo init --scheme zhaoqing -o 肇庆名册.yaml
     """
-    from ..output import check_targets, write_atomic
+    from ..output import NewFile, write_files
     from ..roster_template import roster_template
     from ..schema import roster_schema, schema_file_name, to_json
 
     chosen = workspace(ctx).registry.get(scheme)
-    check_targets([output], force)
     # One schema file per scheme: rosters of two cities in one folder each get their own.
     schema_path = output.parent / schema_file_name(chosen.id)
-    write_atomic(output, roster_template(chosen, schema_path.name).encode("utf-8"))
+    written = write_files(
+        [
+            NewFile(output, roster_template(chosen, schema_path.name).encode("utf-8")),
+            NewFile(schema_path, to_json(roster_schema(chosen)), keep_existing=True),
+        ],
+        force=force,
+    )
     typer.echo(f"已生成名册：{output}（{chosen.city}，{len(chosen.units)} 个单位）")
-    if not schema_path.exists():
-        write_atomic(schema_path, to_json(roster_schema(chosen)))
+    if schema_path in written:
         typer.echo(f"已生成编辑器用的 JSON Schema：{schema_path}")
     typer.echo(f"填写后运行：cdo validate {output}")
 
