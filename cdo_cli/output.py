@@ -262,7 +262,7 @@ def _check_targets(paths: Sequence[Path], force: bool) -> None:
     for path in paths:
         try:
             mode = path.lstat().st_mode
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as exc:
             raise UsageError(f"无法访问 {path}：{_reason(exc)}") from None
@@ -288,7 +288,7 @@ def _check_targets(paths: Sequence[Path], force: bool) -> None:
 def _lexists(path: Path) -> bool:
     try:
         path.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError:
         return True  # there is something, we just may not look at it
@@ -415,7 +415,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OverflowError, OSError):
+    except (OverflowError, OSError):  # PermissionError: another user's process
         return True  # someone else's process, or a pid we cannot ask about
     return True
 

@@ -198,15 +198,15 @@ def plan_output(fmt: str | None, output: str | None, many: bool = False) -> Outp
             )
         return OutputPlan(fmt or "docx", Destination(path, folder=True))
     if named is None:
-        said = f"扩展名“{path.suffix}”不是可生成的格式" if path.suffix else "没有扩展名"
+        said = f" 的扩展名“{path.suffix}”不是可生成的格式" if path.suffix else " 没有扩展名"
         choices = "、".join(f".{f}" for f in FORMATS)
         if fmt is None:
             raise UsageError(
-                f"-o {output} {said}，无法判断格式",
+                f"-o {output}{said}，无法判断格式",
                 hint=f"文件名以 {choices} 结尾（Word、网页、Markdown）；要写到文件夹，在末尾加 /。",
             )
         raise UsageError(
-            f"-o {output} {said}，与 --format {fmt} 不符",
+            f"-o {output}{said}；--format {fmt} 的文件应以 .{fmt} 结尾",
             hint=f"用 -o {path.with_suffix('.' + fmt)}；要写到文件夹，在末尾加 /。",
         )
     if fmt is not None and fmt != named:
