@@ -415,7 +415,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (OverflowError, OSError):  # PermissionError: another user's process
+    except (OverflowError, OSError):
         return True  # someone else's process, or a pid we cannot ask about
     return True
 
