@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+
+from pydantic import BaseModel
 
 from .findings import Finding, error, warning
 from .policy import Scheme, Selector
 from .suggest import did_you_mean
+from .text import CONTROL_HINT, control_message, controls
 
 # Columns that a person's record fills; the others come from the unit or the row.
 _PERSON_FIELDS = {"name", "title", "phone", "email", "contact", "office"}
@@ -15,11 +19,73 @@ _PERSON_FIELDS = {"name", "title", "phone", "email", "contact", "office"}
 def check_scheme(scheme: Scheme) -> list[Finding]:
     """Every cross-record problem in a scheme whose shape is already valid."""
     return [
+        *check_text(scheme),
         *check_ids(scheme),
         *check_references(scheme),
         *check_dates(scheme),
         *check_forms(scheme),
     ]
+
+
+# Fields shown on one line: in forms, file names, tables. The others (quotes, notes,
+# duties, …) may span lines.
+_ONE_LINE = {
+    "id", "name", "aliases", "title", "title_lines", "label", "header", "heading", "city",
+    "province", "authority", "issuer", "doc_number", "notice_title", "units", "tags", "unit",
+    "role", "owed_to", "due_text", "section", "seed", "forms", "distinct_from",
+}  # fmt: skip
+_TEXT_LABELS = {
+    "name": "名称",
+    "aliases": "其他写法",
+    "title": "标题",
+    "title_lines": "标题",
+    "label": "附件标签",
+    "header": "表头",
+    "heading": "分组标题",
+    "quote": "原文引用",
+    "section": "条款",
+    "city": "城市",
+    "issuer": "发文机关",
+    "authority": "牵头单位",
+    "doc_number": "文号",
+    "units": "单位名称",
+    "unit": "单位名称",
+    "owed_to": "报送对象",
+    "text": "原文",
+    "notes": "说明",
+    "note": "说明",
+}
+
+
+def _strings(
+    value: object, path: tuple[str | int, ...], field: str
+) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """Every string in a model, with the name of the field it is in and its key path."""
+    if isinstance(value, str):
+        yield field, value, path
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name), (*path, name), name)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*path, i), field)
+
+
+def check_text(scheme: Scheme) -> list[Finding]:
+    """Control characters (escape, NUL, bidi overrides, …) in any text of the scheme.
+
+    Names, titles and headers are one line; quotes, notes and the like may hold line
+    breaks and tabs.
+    """
+    out: list[Finding] = []
+    for field, value, path in _strings(scheme, (), ""):
+        found = controls(value, multiline=field not in _ONE_LINE)
+        if found:
+            label = _TEXT_LABELS.get(field, field)
+            out.append(
+                error("text-control", control_message(label, value, found), path, CONTROL_HINT)
+            )
+    return out
 
 
 def check_ids(scheme: Scheme) -> list[Finding]:

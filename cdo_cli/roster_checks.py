@@ -16,11 +16,13 @@ from .policy import KIND_LABELS, EligibilityRule, Role, Unit, UnitKind
 from .roster import Person, UnitEntry
 from .roster_loading import LoadedRoster
 from .suggest import did_you_mean
+from .text import CONTROL_HINT, control_message, controls, has_controls
 
 
 def check_roster(loaded: LoadedRoster) -> list[Finding]:
     """Every cross-record finding for a roster whose shape is valid."""
     return [
+        *check_text(loaded),
         *check_roles(loaded),
         *check_people(loaded),
         *check_filings(loaded),
@@ -33,6 +35,89 @@ def _units(loaded: LoadedRoster) -> Iterator[tuple[Unit, str, UnitEntry]]:
     index = loaded.scheme.unit_index()
     for name, (key, entry) in loaded.entries.items():
         yield index[name], key, entry
+
+
+# Labels of the roster's text fields; those in _MULTILINE may span lines.
+_FIELD_LABELS = {
+    "scheme": "方案 id",
+    "unit": "单位名称",
+    "role": "职位",
+    "name": "姓名",
+    "title": "职务",
+    "office": "科室",
+    "phone": "联系电话",
+    "email": "电子邮箱",
+    "qualification": "资质",
+    "obligation": "事项 id",
+    "note": "备注",
+}
+_MULTILINE = {"note", "qualification"}
+
+
+def _text_finding(field: str, value: str | None, path: tuple[str | int, ...]) -> list[Finding]:
+    if not value:
+        return []
+    found = controls(value, multiline=field in _MULTILINE)
+    if not found:
+        return []
+    message = control_message(_FIELD_LABELS[field], value, found)
+    return [error("text-control", message, path, CONTROL_HINT)]
+
+
+def check_text(loaded: LoadedRoster) -> list[Finding]:
+    """Control characters (escape, NUL, bidi overrides, line breaks in names, …) in any text.
+
+    They cannot be seen, yet they break terminals, reorder what is shown and make Word
+    files impossible to write; a multi-line note may hold line breaks and tabs.
+    """
+    roster = loaded.roster
+    out = _text_finding("scheme", roster.scheme, ("scheme",))
+    out += _text_finding("note", roster.note, ("note",))
+    # Units with shape errors are not in roster.units, but their keys are in entries.
+    units = dict(roster.units)
+    for key, _entry in loaded.entries.values():
+        units.setdefault(key, None)
+    for key, entry in units.items():
+        # One search over all of a unit's text first: a province's roster has 100,000
+        # values, and almost never one of these characters.
+        if has_controls(" ".join(_unit_texts(key, entry))):
+            out += _unit_text_findings(key, entry)
+    return out
+
+
+def _unit_texts(key: str, entry: UnitEntry | None) -> Iterator[str]:
+    """Every text of a unit's entry, its key first."""
+    yield key
+    if entry is None:
+        return
+    yield entry.note or ""
+    for role_key, people in entry.officers.items():
+        yield role_key
+        for p in people:
+            yield from (p.name or "", p.title or "", p.office or "", p.phone or "")
+            yield from (p.email or "", p.qualification or "", p.note or "")
+    for filing in entry.filings:
+        yield filing.obligation
+        yield filing.note or ""
+
+
+def _unit_text_findings(key: str, entry: UnitEntry | None) -> list[Finding]:
+    path: tuple[str | int, ...] = ("units", key)
+    out = _text_finding("unit", key, path)
+    if entry is None:
+        return out
+    out += _text_finding("note", entry.note, (*path, "note"))
+    for role_key, people in entry.officers.items():
+        out += _text_finding("role", role_key, (*path, "officers", role_key))
+        for i, person in enumerate(people):
+            where = (*path, "officers", role_key, i)
+            for field in ("name", "title", "office", "phone", "email", "qualification", "note"):
+                out += _text_finding(field, getattr(person, field), (*where, field))
+    for i, filing in enumerate(entry.filings):
+        where = (*path, "filings", i)
+        out += _text_finding("obligation", filing.obligation, (*where, "obligation"))
+        out += _text_finding("note", filing.note, (*where, "note"))
+    return out
 
 
 def check_roles(loaded: LoadedRoster) -> list[Finding]:
