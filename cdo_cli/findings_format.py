@@ -1,4 +1,9 @@
-"""Findings as text for people (grouped by file, like yamllint) or as JSON for scripts."""
+"""Findings as text for people (grouped by file, like yamllint) or as JSON for scripts.
+
+Messages quote the data they are about; the text output shows control characters in it
+visibly (:func:`~cdo_cli.text.visible`), so a name holding an escape sequence
+cannot drive the terminal it is shown on.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from .findings import SEVERITY_LABELS, Finding, Severity
+from .text import json_safe, visible
 
 _COLORS = {Severity.error: "\x1b[31m", Severity.warning: "\x1b[33m"}
 _RESET = "\x1b[0m"
@@ -26,17 +32,17 @@ def findings_text(findings: list[Finding], files: list[str], *, color: bool = Fa
     for name in dict.fromkeys([*files, *by_file]):
         group = by_file.get(name, [])
         if not group:
-            lines.append(f"{name}：通过")
+            lines.append(f"{visible(name)}：通过")
             continue
-        lines.append(name)
+        lines.append(visible(name))
         for f in group:
             where = f"{f.line or 1}:{f.column or 1}"
             label = SEVERITY_LABELS[f.severity]
             if color:
                 label = f"{_COLORS[f.severity]}{label}{_RESET}"
-            lines.append(f"  {where:<9} {label}  {f.message}  [{f.code}]")
+            lines.append(f"  {where:<9} {label}  {visible(f.message)}  [{f.code}]")
             if f.hint:
-                hint = f"提示：{f.hint}"
+                hint = f"提示：{visible(f.hint)}"
                 lines.append(f"  {'':<9} {_DIM}{hint}{_RESET}" if color else f"  {'':<9} {hint}")
         lines.append("")
     errors = sum(f.severity is Severity.error for f in findings)
@@ -55,4 +61,4 @@ def findings_json(findings: list[Finding], extra: dict[str, Any] | None = None) 
         "findings": items,
         **(extra or {}),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import io
 import os
 import shutil
@@ -10,10 +12,11 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from .findings import Finding
 from .policy import KIND_LABELS, Due, Obligation, Scheme
+from .text import visible
 
 _FIELD_LABELS = {
     "unit": "单位",
@@ -27,8 +30,67 @@ _FIELD_LABELS = {
 }
 
 
+class _Console(Console):
+    """A console that shows control characters in strings as ``\\x1b`` instead of sending them.
+
+    Rich turns every string it prints (table cells, titles, captions) into Text through
+    :meth:`render_str`; data reaches a terminal through nowhere else. Markup is off, so
+    ``[`` in data is text, not a style (nor a MarkupError).
+    """
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        """The string, control characters made visible, as Text."""
+        return super().render_str(visible(text, keep_newlines=True), **kwargs)
+
+
+def _visible_text(text: Text) -> Text:
+    """A copy of a Text with control characters made visible, its styles kept in place."""
+    plain = text.plain
+    shown = visible(plain, keep_newlines=True)
+    if shown == plain:
+        return text
+    # Where each character of the original starts in the escaped text.
+    starts = [0]
+    for ch in plain:
+        starts.append(starts[-1] + len(visible(ch, keep_newlines=True)))
+    out = text.copy()
+    out.plain = shown
+    end = len(plain)
+    out.spans = [
+        Span(starts[min(s.start, end)], starts[min(s.end, end)], s.style) for s in text.spans
+    ]
+    return out
+
+
+def _shown(renderable: Any) -> Any:
+    """Text (also in tables) with control characters made visible; strings are left to
+    :class:`_Console`."""
+    if isinstance(renderable, Text):
+        return _visible_text(renderable)
+    if isinstance(renderable, Table):
+        table = copy.copy(renderable)
+        table.title = _shown(table.title)
+        table.caption = _shown(table.caption)
+        # Column.copy() drops the cells; this is the same copy with them made visible.
+        table.columns = [
+            dataclasses.replace(
+                column,
+                header=_shown(column.header),
+                footer=_shown(column.footer),
+                _cells=[_shown(cell) for cell in column._cells],
+            )
+            for column in renderable.columns
+        ]
+        return table
+    return renderable
+
+
 def render_rich(*renderables: Any, width: int | None = None) -> str:
-    """Rich renderables as text; colour only on a terminal and without NO_COLOR."""
+    """Rich renderables as text; colour only on a terminal and without NO_COLOR.
+
+    Control characters in the text are shown as ``\\x1b``, ``\\u202e``: data never
+    drives the terminal (rich's own colour codes still do).
+    """
     tty = sys.stdout.isatty()
     color = tty and not os.environ.get("NO_COLOR")
     if width is None:
@@ -36,7 +98,7 @@ def render_rich(*renderables: Any, width: int | None = None) -> str:
         fallback = int(columns) if columns.isdigit() and int(columns) >= 60 else 120
         width = shutil.get_terminal_size((fallback, 40)).columns if tty else fallback
     buffer = io.StringIO()
-    console = Console(
+    console = _Console(
         file=buffer,
         width=width,
         color_system="auto" if color else None,
@@ -44,9 +106,10 @@ def render_rich(*renderables: Any, width: int | None = None) -> str:
         no_color=not color,
         highlight=False,
         emoji=False,
+        markup=False,
     )
     for item in renderables:
-        console.print(item)
+        console.print(_shown(item))
     return buffer.getvalue()
 
 
@@ -163,8 +226,6 @@ def scheme_view(scheme: Scheme) -> str:
 
     parts: list[Any] = [head, roles, units, dues]
     if undated:
-        parts.append(
-            Text("未规定日期的事项：" + "；".join(f"{o.title}（{o.id}）" for o in undated))
-        )
-    parts.append(forms if scheme.forms else Text("附件：本文件没有附件表格"))
+        parts.append("未规定日期的事项：" + "；".join(f"{o.title}（{o.id}）" for o in undated))
+    parts.append(forms if scheme.forms else "附件：本文件没有附件表格")
     return render_rich(*parts)
