@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import Any
 
 from .overdue import FIELDS, Item, Report, Status
+from .text import json_safe, spreadsheet_cell, visible
 
 STATUS_LABELS: dict[Status, str] = {
     Status.overdue: "已逾期",
@@ -29,7 +30,7 @@ STATUS_LABELS: dict[Status, str] = {
 def render_json(report: Report) -> bytes:
     """``{"as_of": "YYYY-MM-DD", "items": [...]}``, items in the report's order."""
     data = {"as_of": report.as_of.isoformat(), "items": [i.as_dict() for i in report.items]}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n").encode("utf-8")
 
 
 def render_csv(report: Report) -> bytes:
@@ -37,6 +38,9 @@ def render_csv(report: Report) -> bytes:
 
     UTF-8 with a byte-order mark: without it Excel on a Chinese Windows reads the
     file as GBK and shows mojibake. Booleans are ``true``/``false``, nulls are empty.
+    Text that starts like a formula (``=``, ``+``, ``-``, ``@``, tab, CR) gets a leading
+    ``'`` so that Excel shows it instead of running it; no other cell can start so
+    (dates start with a digit, numbers are never negative).
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -52,6 +56,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return spreadsheet_cell(value)
     return str(value)
 
 
@@ -136,7 +142,7 @@ def render_table(report: Report, width: int | None = None) -> str:
         source = f"名册：{scheme.roster}" if scheme.roster else "无名册，按全部未报送计算"
         heading = f"{scheme.city}（{scheme.scheme}）　截至 {report.as_of}　{source}"
         if not items:
-            parts.append(Text(f"{heading}\n  没有需要列出的事项。\n"))
+            parts.append(f"{heading}\n  没有需要列出的事项。\n")
             continue
         table = Table(
             title=heading,
@@ -170,11 +176,9 @@ def render_table(report: Report, width: int | None = None) -> str:
         parts.append(table)
     assumptions = sorted({i.assumption for i in report.items if i.assumed and i.assumption})
     for text in assumptions:
-        parts.append(Text(f"（推定）{text}"))
+        parts.append(f"（推定）{text}")
     parts.append(
-        Text(
-            f"合计（截至 {report.as_of}）：{totals_line(report.items, report.within, report.show_all)}"
-        )
+        f"合计（截至 {report.as_of}）：{totals_line(report.items, report.within, report.show_all)}"
     )
     return render_rich(*parts, width=width)
 
@@ -239,7 +243,7 @@ def render_ics(report: Report, stamp: dt.datetime) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cities = "、".join(s.city for s in report.schemes)
-    name = f"首席数据官报送期限（{cities}）" if cities else "首席数据官报送期限"
+    name = visible(f"首席数据官报送期限（{cities}）" if cities else "首席数据官报送期限")
     cal.add("x-wr-calname", name)
     cal.add("name", name)  # RFC 7986
     stamp_utc = stamp.astimezone(dt.timezone.utc)
@@ -247,10 +251,11 @@ def render_ics(report: Report, stamp: dt.datetime) -> bytes:
         todo = Todo()
         todo.add("uid", uid(item))
         todo.add("dtstamp", stamp_utc)
-        todo.add("summary", summary(item))
-        todo.add("description", description(item, report.as_of))
+        # Text values may not hold control characters (RFC 5545, 3.3.11).
+        todo.add("summary", visible(summary(item)))
+        todo.add("description", visible(description(item, report.as_of), keep_newlines=True))
         todo.add("due", item.due)  # a date: DUE;VALUE=DATE (see above)
-        todo.add("categories", [item.city, STATUS_LABELS[item.status]])
+        todo.add("categories", [visible(item.city), STATUS_LABELS[item.status]])
         if item.filed_on is not None:
             todo.add("status", "COMPLETED")
             todo.add("percent-complete", 100)
