@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from .docx_layout import FONT_HINTS, LAYOUT, column_widths_mm
+from .text import visible
 
 if TYPE_CHECKING:
     from .forms import FilledForm, FilledSection
@@ -200,6 +201,8 @@ class _Body:
     def run(self, p: Any, text: str, kind: str, underline: bool = False, tab: bool = False) -> None:
         """A run of text with its East Asian font named; ``\\n`` becomes a line break.
 
+        Control characters are shown as ``\\x1b`` (XML cannot hold most of them).
+
         ``tab`` puts a tab before the text (to the paragraph's tab stop).
         """
         r = self.el(p, "r")
@@ -215,7 +218,8 @@ class _Body:
                 self.el(r, "br")
             t = self.el(r, "t")
             t.set(_XML_SPACE, "preserve")
-            t.text = line
+            # XML cannot hold most control characters (lxml refuses them): shown as \x1b.
+            t.text = visible(line)
 
     def table(self, block: Block) -> None:
         """One bordered table: heading rows span the width; rows tall enough to write in."""
@@ -343,7 +347,7 @@ def _core(template: Any, title: str, subject: str) -> bytes:
         element = core.find(f"{_DC}{tag}")
         if element is None:
             element = etree.SubElement(core, f"{_DC}{tag}")
-        element.text = value
+        element.text = visible(value)
     return bytes(etree.tostring(core, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 

@@ -27,6 +27,7 @@ from .forms import (
     resolve_form,
 )
 from .output import Destination, is_folder_path, safe_filename, unique_names
+from .text import visible
 
 if TYPE_CHECKING:
     import jinja2
@@ -85,9 +86,19 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>()#+!|~&])")
 
 
 def md_escape(value: object) -> str:
-    """Text shown literally in Markdown: punctuation escaped, line breaks as ``<br>``."""
-    text = _MD_SPECIAL.sub(r"\\\1", str(value))
+    """Text shown literally in Markdown: punctuation escaped, line breaks as ``<br>``.
+
+    Control characters are made visible first, so that only a line feed is left to
+    break a line: a carriage return, vertical tab or U+2028 in a cell cannot end the
+    table row it is in.
+    """
+    text = _MD_SPECIAL.sub(r"\\\1", visible(str(value), keep_newlines=True))
     return "<br>".join(text.splitlines()) if "\n" in text else text
+
+
+def _shown(value: Any) -> Any:
+    """Every value a template prints: strings with control characters made visible."""
+    return visible(value, keep_newlines=True) if type(value) is str else value
 
 
 @functools.lru_cache(maxsize=2)
@@ -103,6 +114,8 @@ def _environment(autoescape: bool) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Data never carries an escape or a NUL into a page (HTML forbids them too).
+        finalize=_shown,
     )
     env.filters["md"] = md_escape
     return env

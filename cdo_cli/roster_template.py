@@ -6,6 +6,7 @@ import json
 import unicodedata
 
 from .policy import KIND_LABELS, NamedOfficer, Role, Scheme, Unit
+from .text import controls, json_safe, visible
 
 _FIELDS = {
     "officer": [("name", "姓名"), ("title", "职务"), ("phone", "联系电话（手机或带区号的座机）"),
@@ -18,9 +19,14 @@ _FIELDS = {
 
 
 def _scalar(value: str) -> str:
-    """A YAML scalar for a value: plain where safe, else a JSON (double-quoted) string."""
+    """A YAML scalar for a value: plain where safe, else a JSON (double-quoted) string.
+
+    Control characters (which YAML does not allow raw) are written as ``\\u001b``.
+    """
     plain = value and not any(c in value for c in ":#{}[],&*!|>'\"%@`") and value.strip() == value
-    return value if plain and value[0] not in "-?" else json.dumps(value, ensure_ascii=False)
+    if plain and value[0] not in "-?" and not controls(value):
+        return value
+    return json_safe(json.dumps(value, ensure_ascii=False))
 
 
 def roster_template(scheme: Scheme, schema_ref: str) -> str:
@@ -28,9 +34,12 @@ def roster_template(scheme: Scheme, schema_ref: str) -> str:
     doc = scheme.document
     lines = [
         f"# yaml-language-server: $schema={schema_ref}",
-        f"# {scheme.city}首席数据官名册",
-        f"# 依据：{doc.doc_number + ' ' if doc.doc_number else ''}《{doc.title}》"
-        f"（{doc.issued.isoformat()}）",
+        # Scheme text in comments is shown on one line, control characters as \x1b.
+        visible(f"# {scheme.city}首席数据官名册"),
+        visible(
+            f"# 依据：{doc.doc_number + ' ' if doc.doc_number else ''}《{doc.title}》"
+            f"（{doc.issued.isoformat()}）"
+        ),
         "# 填写说明：",
         "#   每个单位下 officers 按职位填写人员（姓名、职务、电话等），留空表示尚未确定；",
         "#   filings 记录已报送的材料：事项 id、报送日期（年度事项另写 period 年份）。",
@@ -64,13 +73,13 @@ def _unit_block(
     for role in roles:
         need = "必设" if role.required else "可设"
         count = f"{role.holders.max}名" if role.holders.max else "人数不限"
-        lines.append(f"      # {role.name}（{need}，{count}）" + (
+        lines.append(visible(f"      # {role.name}（{need}，{count}）" + (
             f"：{role.eligibility}" if role.eligibility else ""
-        ))  # fmt: skip
+        )))  # fmt: skip
         officer = named.get((unit.name, role.id))
         prefix = "" if role.required or officer else "# "
         if officer:
-            lines.append(f"      # 以下据文件{officer.source.section}所列人员填入")
+            lines.append(visible(f"      # 以下据文件{officer.source.section}所列人员填入"))
         lines.append(f"      {prefix}{role.id}:")
         for key, label in _FIELDS[role.category]:
             value = ""
