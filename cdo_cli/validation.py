@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .errors import CdoError, UnreadableError
 from .findings import Finding, Severity
+from .text import visible
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -52,7 +53,7 @@ def summary_text(summaries: dict[str, dict[str, dict[str, int]]]) -> str:
     """The completeness summary, one line per unit kind."""
     lines: list[str] = []
     for name, by_kind in summaries.items():
-        lines.append(f"\n{name} 完整性（按单位类别）：")
+        lines.append(f"\n{visible(name)} 完整性（按单位类别）：")
         for kind, counts in by_kind.items():
             parts = "，".join(f"{_STATES[k]} {v}" for k, v in counts.items())
             lines.append(f"  {kind}：{parts}")

@@ -420,19 +420,12 @@ def test_values_echoed_in_errors_are_visible(cli, args) -> None:
     assert "\\x1b[2J" in result.stderr
 
 
-_CLI_PENDING = pytest.mark.xfail(
-    strict=True, reason="cdo_cli/cli prints this text without text.visible (reported)"
-)
-
-
-@_CLI_PENDING
 def test_init_message_shows_control_characters(cli, hostile) -> None:
     result = cli("--policies", str(hostile), "init", "--scheme", "puning")
     assert result.exit_code == 0
     _assert_no_raw(result.output)
 
 
-@_CLI_PENDING
 def test_render_all_message_shows_control_characters(cli, tmp_path) -> None:
     pol = _scheme(
         tmp_path,
@@ -443,7 +436,6 @@ def test_render_all_message_shows_control_characters(cli, tmp_path) -> None:
     _assert_no_raw(result.output)
 
 
-@_CLI_PENDING
 def test_policy_show_json_escapes_what_json_leaves_raw(cli, hostile) -> None:
     result = cli("--policies", str(hostile), "policy", "show", "puning", "--format", "json")
     assert result.exit_code == 0
@@ -451,7 +443,6 @@ def test_policy_show_json_escapes_what_json_leaves_raw(cli, hostile) -> None:
     assert json.loads(result.stdout)["city"] == "普宁\x9b市"
 
 
-@_CLI_PENDING
 def test_validate_summary_shows_file_name_visibly(cli, write) -> None:
     write("名册\x1b[31m.yaml", _roster()[0])
     result = cli("validate", "名册\x1b[31m.yaml")

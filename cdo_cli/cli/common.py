@@ -36,6 +36,13 @@ def out(text: str) -> None:
     sys.stdout.flush()
 
 
+def say(text: str) -> None:
+    """A plain message line for people: text from files or names shown safely."""
+    from ..text import visible
+
+    out(visible(text, keep_newlines=True) + "\n")
+
+
 def out_bytes(data: bytes) -> None:
     """Write machine-readable output (JSON, CSV, …) as UTF-8 whatever the locale."""
     buffer = getattr(sys.stdout, "buffer", None)

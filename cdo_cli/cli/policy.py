@@ -58,8 +58,11 @@ def policy_show(
     if fmt == "json":
         import json
 
+        from ..text import json_safe
+
         data = scheme.model_dump(mode="json")
-        out_bytes((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        text = json_safe(json.dumps(data, ensure_ascii=False, indent=2))
+        out_bytes((text + "\n").encode("utf-8"))
     else:
         from ..views import scheme_view
 

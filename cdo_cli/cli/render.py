@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from .apps import command
-from .common import default_rosters, note, out, out_bytes, shown, workspace
+from .common import default_rosters, note, out_bytes, say, shown, workspace
 
 
 @command("render")
@@ -113,9 +113,9 @@ def render_cmd(
     source = f"按名册 {result.roster} 填写" if result.roster else "空白表"
     if all_units:
         folder = output or "当前文件夹"
-        out(
+        say(
             f"已生成 {len(targets)} 个文件（{result.form_label} {result.form_title}，"
-            f"{result.fmt}，{source}）：{folder}\n"
+            f"{result.fmt}，{source}）：{folder}"
         )
     else:
-        out(f"已生成 {shown(targets[0])}（{source}）\n")
+        say(f"已生成 {shown(targets[0])}（{source}）")

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from .apps import command
-from .common import bad_format, report, workspace
+from .common import bad_format, report, say, workspace
 
 
 @command("init")
@@ -50,10 +50,10 @@ def init(
         ],
         force=force,
     )
-    typer.echo(f"已生成名册：{output}（{chosen.city}，{len(chosen.units)} 个单位）")
+    say(f"已生成名册：{output}（{chosen.city}，{len(chosen.units)} 个单位）")
     if schema_path in written:
-        typer.echo(f"已生成编辑器用的 JSON Schema：{schema_path}")
-    typer.echo(f"填写后运行：cdo validate {output}")
+        say(f"已生成编辑器用的 JSON Schema：{schema_path}")
+    say(f"填写后运行：cdo validate {output}")
 
 
 @command("validate")
