@@ -13,10 +13,11 @@ command's signature at each start, and evaluating string annotations doubled tha
 # Imported in the order their commands are listed in ``cdo --help``.
 from . import roster  # isort: skip
 from . import overdue, render  # isort: skip
+from . import export  # isort: skip
 from . import policy  # isort: skip
 from .apps import app
 
-__all__ = ["app", "main", "overdue", "policy", "render", "roster"]
+__all__ = ["app", "export", "main", "overdue", "policy", "render", "roster"]
 
 
 def main() -> None:
