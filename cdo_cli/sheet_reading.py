@@ -51,8 +51,13 @@ _PERSON_KEYS = ("name", "title", "office", "phone", "email")
 
 def normalise(text: str) -> str:
     """A header or name as compared: full-width forms folded, spaces and breaks dropped."""
-    folded = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", folded).lower()
+    folded = text
+    for _ in range(3):  # dropping a space can bring marks together that NFKC then reorders
+        again = re.sub(r"\s+", "", unicodedata.normalize("NFKC", folded)).lower()
+        if again == folded:
+            break
+        folded = again
+    return folded
 
 
 _HEADERS = {normalise(v): key for key, variants in HEADER_VARIANTS.items() for v in variants}
