@@ -4,7 +4,9 @@ python-docx makes the package and the styles, once per process (:func:`base_docx
 Each form's body (paragraphs and tables) is then built as WordprocessingML elements with
 lxml and zipped with the base's other parts: many times faster than opening, filling and
 saving through python-docx, which keeps ``--all`` on a province-sized scheme quick.
-Page, fonts and sizes come from :mod:`cdo_cli.docx_layout`.
+Page, fonts and sizes come from :mod:`cdo_cli.docx_layout`. Each document records its
+scheme, form and unit as custom document properties (:mod:`cdo_cli.docx_properties`),
+for ``cdo import`` to check what a returned file was meant to be.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from . import docx_properties
 from .docx_layout import FONT_HINTS, LAYOUT, column_widths_mm
 from .text import visible
 
@@ -147,6 +150,7 @@ def base_docx() -> tuple[bytes, dict[str, str]]:
     props.author = ""
     props.last_modified_by = ""
     props.comments = ""
+    docx_properties.add_custom_part(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue(), ids
@@ -351,6 +355,14 @@ def _core(template: Any, title: str, subject: str) -> bytes:
     return bytes(etree.tostring(core, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
+def _custom(form: FilledForm) -> bytes:
+    """The custom properties naming the scheme, the form and (for a per-unit form) the unit."""
+    values = {docx_properties.SCHEME: form.scheme, docx_properties.FORM: form.form_id}
+    if form.unit is not None:
+        values[docx_properties.UNIT] = form.unit
+    return docx_properties.custom_xml({k: visible(v) for k, v in values.items()})
+
+
 def render_docx(form: FilledForm, form_blocks: Sequence[Block]) -> bytes:
     """The form as a Word document (A4, GB/T 9704 margins and fonts)."""
     package = _package()
@@ -382,6 +394,7 @@ def render_docx(form: FilledForm, form_blocks: Sequence[Block]) -> bytes:
             document, xml_declaration=True, encoding="UTF-8", standalone=True
         ),
         _CORE_PART: _core(package.core, f"{form.label} {form.title}", form.unit or ""),
+        docx_properties.PART_NAME: _custom(form),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
