@@ -1,0 +1,353 @@
+"""Opening a Word file someone sent back, safely, and taking out its text in order.
+
+:func:`open_docx` refuses what python-docx should never be given (an old binary .doc,
+a password-protected file, a corrupt or oversized zip) with a message a clerk can act
+on; :func:`read_content` turns the document into what the form reader needs: the
+paragraphs and table rows in document order, each table as a grid of cell texts with
+merged cells resolved, and the custom properties.
+
+python-docx does the parsing. Two things it does not reach are read from its elements
+directly, and only those: text that Word keeps outside a paragraph's plain runs (typed
+while 修订/track changes was on, inside a content control or a field), and the merge
+marks of a cell (``w:gridSpan``, ``w:vMerge``, which python-docx exposes on its cell
+elements but resolves only for well-formed tables).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cell_text import match_key
+from .docx_properties import read_custom
+from .errors import UnreadableError, os_reason
+
+# Bounds on what a form may unpack to. A filled form is tens of kilobytes; photos of a
+# signature or a seal make it a few megabytes. A zip bomb declares far more.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_XML_BYTES = 30 * 1024 * 1024  # any one XML part, document.xml included
+MAX_MEMBERS = 5_000
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _stream(name: str) -> bytes:
+    """An OLE stream name as the compound file's directory stores it (UTF-16LE)."""
+    return name.encode("utf-16-le")
+
+
+def _convert_hint(path: Path, target: str) -> str:
+    """How to turn an old or foreign file into a .docx: Word/WPS, or LibreOffice if here."""
+    hint = f"请在 Word 或 WPS 中打开，另存为“Word 文档（*.{target}）”后再导入"
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        name = f'"{path.name}"' if " " in path.name else path.name
+        hint += f"；或用本机的 LibreOffice 转换：soffice --headless --convert-to {target} {name}"
+    return hint + "。"
+
+
+def _refuse_binary(path: Path, data: bytes) -> None:
+    """Name what a file that is not a zip is, when its first bytes say so."""
+    shown = path.name
+    if not data:
+        raise UnreadableError(f"{shown} 是空文件（0 字节）", hint="请让对方重新发送。")
+    if data.startswith(_OLE_MAGIC):
+        # Office wraps a password-protected .docx/.xlsx in the same compound-file
+        # container as an old .doc; its streams tell them apart.
+        if _stream("EncryptedPackage") in data:
+            raise UnreadableError(
+                f"{shown} 设置了打开密码（已加密），无法读取",
+                hint="请在 Word 或 WPS 中打开，在“文件 → 信息 → 保护文档”（WPS：“文件 → "
+                "文档加密”）中取消密码并保存，或请对方发送未加密的文件。",
+            )
+        if _stream("WordDocument") in data:
+            raise UnreadableError(
+                f"{shown} 是旧版 Word 文档（.doc），只能读取 .docx",
+                hint=_convert_hint(path, "docx"),
+            )
+        if _stream("Workbook") in data or _stream("Book") in data:
+            raise UnreadableError(
+                f"{shown} 是旧版 Excel 工作簿（.xls），不是 Word 文档",
+                hint=_convert_hint(path, "xlsx"),
+            )
+        raise UnreadableError(
+            f"{shown} 是旧版 Office 或 WPS 格式的文件，只能读取 .docx",
+            hint=_convert_hint(path, "docx"),
+        )
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"{\\rtf"):
+        what = "RTF 文档"
+    elif head.startswith(b"%pdf"):
+        what = "PDF 文件"
+    elif head.startswith((b"<html", b"<!doctype", b"<?xml", b"mime-version")):
+        what = "网页或 XML 文件（Word 的“另存为网页”或 WPS 的另一种格式）"
+    else:
+        raise UnreadableError(
+            f"{shown} 不是 Word 文档（.docx），也不是完整的 zip 文件，可能已损坏或只下载了一部分",
+            hint="请用 Word 或 WPS 打开检查；打不开时请对方重新发送。",
+        )
+    raise UnreadableError(
+        f"{shown} 是{what}，不是 Word 文档（.docx）", hint=_convert_hint(path, "docx")
+    )
+
+
+def _check_zip(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a zip whose declared content is too large to be a form (a zip bomb).
+
+    zipfile never inflates a member beyond the size its header declares (it stops
+    there, and the CRC check fails), so bounding the declared sizes bounds the memory.
+    """
+    infos = archive.infolist()
+    names = {i.filename for i in infos}
+    unpacked = sum(i.file_size for i in infos)
+    biggest_xml = max(
+        (i.file_size for i in infos if i.filename.endswith((".xml", ".rels"))), default=0
+    )
+    if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or biggest_xml > MAX_XML_BYTES:
+        raise UnreadableError(
+            f"{path.name} 解压后过大（{len(infos)} 个部分，共 {unpacked // 1_000_000} MB），"
+            "不像是一份表格，未读取",
+            hint="表格文件通常只有几十 KB；请确认文件来源，或请对方重新发送。",
+        )
+    if "[Content_Types].xml" in names and "word/document.xml" in names:
+        return
+    if "xl/workbook.xml" in names:
+        what = "Excel 工作簿（.xlsx）"
+    elif "ppt/presentation.xml" in names:
+        what = "PowerPoint 演示文稿（.pptx）"
+    elif "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
+        what = "OpenDocument 文件（.odt/.ods，WPS 或 LibreOffice 的格式）"
+    else:
+        what = "zip 压缩包"
+    hint = (
+        "工作簿的扩展名应为 .xlsx。"
+        if what.startswith("Excel")
+        else _convert_hint(path, "docx")
+        if what.startswith("OpenDocument")
+        else "请确认选对了文件。"
+    )
+    raise UnreadableError(f"{path.name} 是{what}，不是 Word 文档（.docx）", hint=hint)
+
+
+def open_docx(path: Path) -> Any:
+    """The python-docx ``Document`` of ``path``; UnreadableError (exit 2) for anything else."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableError(
+                f"{path.name} 过大（{size // 1_000_000} MB），不像是一份表格，未读取",
+                hint="表格文件通常只有几十 KB；请确认选对了文件。",
+            )
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise UnreadableError(f"{path} 是文件夹，不是 Word 文档") from None
+    except OSError as exc:
+        raise UnreadableError(f"无法读取 {path}：{os_reason(exc)}") from None
+    if not data.startswith(b"PK"):
+        _refuse_binary(path, data)
+    broken = UnreadableError(
+        f"{path.name} 已损坏，无法读取（zip 结构不完整或内容出错）",
+        hint="请用 Word 或 WPS 打开检查：能打开时另存一份再导入；打不开时请对方重新发送。",
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_zip(path, archive)
+        return docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError):
+        raise broken from None
+    except NotImplementedError:  # a compression method zipfile lacks (Deflate64, …)
+        raise broken from None
+    except (KeyError, ValueError, PackageNotFoundError) as exc:
+        # python-docx: a main part that is not a Word document (.docm, .dotx), or
+        # relationships pointing nowhere.
+        raise UnreadableError(
+            f"{path.name} 不是可读取的 Word 文档（.docx）：{type(exc).__name__}",
+            hint="请在 Word 或 WPS 中打开，另存为“Word 文档（*.docx）”后再导入。",
+        ) from None
+
+
+# ---------------------------------------------------------------- content in order
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One grid position of a table row: its text, its key, and which cell it belongs to.
+
+    A merged cell covers several positions; they share ``origin`` (the grid position
+    of its top-left corner), so a row spanned by one cell is recognisable.
+    """
+
+    text: str
+    key: str
+    origin: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: table number (1-based), row number (1-based), and its grid cells."""
+
+    table: int
+    number: int
+    cells: tuple[Cell, ...]
+
+    def texts(self) -> list[str]:
+        """The distinct non-empty texts of the row, in order (a merged cell counts once)."""
+        seen: set[tuple[int, int]] = set()
+        out = []
+        for cell in self.cells:
+            if cell.origin not in seen and cell.key:
+                out.append(cell.text)
+            seen.add(cell.origin)
+        return out
+
+    @property
+    def spanned(self) -> bool:
+        """True when one cell covers the whole row (a heading or a title row)."""
+        return len({c.origin for c in self.cells}) == 1
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph outside tables: its number among them (1-based) and its text."""
+
+    number: int
+    text: str
+
+
+@dataclass
+class Content:
+    """A document's paragraphs and table rows in order, and its custom properties."""
+
+    items: list[Paragraph | Row] = field(default_factory=list)
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def all_text(self) -> str:
+        """Every text of the document in order, as one key (for finding a title)."""
+        parts: list[str] = []
+        for item in self.items:
+            parts.extend([item.text] if isinstance(item, Paragraph) else item.texts())
+        return "".join(match_key(p) for p in parts)
+
+
+def _w(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return str(qn(f"w:{tag}"))
+
+
+def _blocks(parent: Any) -> Iterator[Any]:
+    """The paragraphs and tables of a body or cell, looking inside content controls."""
+    p, tbl, sdt, content, custom = _w("p"), _w("tbl"), _w("sdt"), _w("sdtContent"), _w("customXml")
+    for child in parent.iterchildren():
+        if child.tag in (p, tbl):
+            yield child
+        elif child.tag == sdt:
+            inner = child.find(content)
+            if inner is not None:
+                yield from _blocks(inner)
+        elif child.tag == custom:
+            yield from _blocks(child)
+
+
+def paragraph_text(p: Any) -> str:
+    """A paragraph's text as Word shows it with changes accepted.
+
+    python-docx's ``Paragraph.text`` reads only the paragraph's direct runs; Word puts
+    text typed under track changes in ``w:ins``, and also nests runs in content
+    controls, smart tags and fields. Runs of deleted text, and of text boxes anchored
+    in the paragraph, are not its text.
+    """
+    skip = {_w("del"), _w("moveFrom"), _w("p"), _w("txbxContent")}
+    fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+    out = []
+    for run in p.iter(_w("r")):
+        node = run.getparent()
+        inside = False
+        while node is not None and node is not p:
+            if node.tag in skip or node.tag == fallback or node.tag == _w("r"):
+                inside = True
+                break
+            node = node.getparent()
+        if not inside:
+            out.append(run.text)  # python-docx's CT_R.text: tabs and breaks included
+    return "".join(out)
+
+
+def _cell_text(tc: Any) -> str:
+    return "\n".join(paragraph_text(p) for p in _blocks(tc) if p.tag == _w("p"))
+
+
+def _number(element: Any, name: str) -> int:
+    """A row's ``grid_before`` or a cell's ``grid_span``; 0 where the file writes nonsense."""
+    from docx.exceptions import InvalidXmlError
+
+    try:
+        return max(0, min(int(getattr(element, name)), 64))
+    except (ValueError, TypeError, InvalidXmlError):
+        return 0
+
+
+def _merge(tc: Any) -> str | None:
+    from docx.exceptions import InvalidXmlError
+
+    try:
+        return str(tc.vMerge) if tc.vMerge is not None else None
+    except (ValueError, InvalidXmlError):
+        return None
+
+
+def _table_rows(tbl: Any, number: int) -> Iterator[Row]:
+    """The rows of a table as grids: spans repeated, vertical merges carry the text down.
+
+    python-docx's ``_Row.cells`` resolves merges too, but fails on a table whose first
+    row continues a merge; this reads the same marks and tolerates that.
+    """
+    above: dict[int, Cell] = {}
+    for r, tr in enumerate(tbl.tr_lst, 1):
+        cells: list[Cell] = []
+        column = _number(tr, "grid_before")
+        for _ in range(column):
+            cells.append(Cell("", "", (r, -len(cells) - 1)))
+        for tc in tr.tc_lst:
+            span = max(1, _number(tc, "grid_span"))
+            if _merge(tc) == "continue" and column in above:
+                cell = above[column]
+            else:
+                text = _cell_text(tc)
+                cell = Cell(text, match_key(text), (r, column))
+            for _ in range(span):
+                cells.append(cell)
+            column += span
+        above = {i: c for i, c in enumerate(cells)}
+        if cells:
+            yield Row(number, r, tuple(cells))
+
+
+def read_content(document: Any) -> Content:
+    """Paragraphs and table rows in document order, and the custom properties."""
+    content = Content(properties=read_custom(document))
+    tables = paragraphs = 0
+    for block in _blocks(document.element.body):
+        if block.tag == _w("tbl"):
+            tables += 1
+            content.items.extend(_table_rows(block, tables))
+        else:
+            paragraphs += 1
+            content.items.append(Paragraph(paragraphs, paragraph_text(block)))
+    return content
+
+
+def display(path: Path) -> str:
+    """The file's name as messages show it."""
+    return os.fspath(path)

@@ -1,0 +1,190 @@
+"""Reading a filled Word form (.docx) back into people: the mirror of rendering it.
+
+:func:`read_docx` opens the file safely (:mod:`cdo_cli.docx_reading`), finds which of
+the schemes' forms it is from the forms' own definitions (:mod:`cdo_cli.form_recognition`),
+reads its rows and lines (:mod:`cdo_cli.form_rows`) and settles whose form it is. The
+forms ``cdo render`` makes say what they are in custom document properties; those are
+checked against what the tables say, never taken on trust.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import docx_properties as props
+from .cell_text import clean_value, fold, match_key
+from .docx_reading import Content, Paragraph, open_docx, read_content
+from .errors import InvalidInputError
+from .form_recognition import FormMatch, recognise
+from .form_rows import WalkResult, walk
+from .forms import form_units
+from .policy import Form, Scheme
+from .records import ImportedFile, PersonRecord
+from .text import visible
+
+if TYPE_CHECKING:
+    from .policy_loading import Registry
+
+# Two forms closer than this are a tie that the document's own properties may settle.
+_TIE = 0.05
+
+
+class FormNotRecognisedError(InvalidInputError):
+    """A Word file was read but is none of the schemes' forms, or not whose (exit 1)."""
+
+
+def _forms(
+    registry: Registry, scheme_id: str | None
+) -> tuple[list[tuple[Scheme, Form]], list[str]]:
+    """The forms to compare with, and notes on scheme files that could not be used."""
+    if scheme_id is not None:
+        scheme = registry.get(scheme_id)
+        return [(scheme, f) for f in scheme.forms], []
+    schemes, broken = registry.usable()
+    return [(s, f) for s in schemes for f in s.forms], broken
+
+
+def _claimed(content: Content, forms: list[tuple[Scheme, Form]]) -> tuple[Scheme, Form] | None:
+    """The scheme and form the document's custom properties name, if it is one of ``forms``."""
+    scheme_id = content.properties.get(props.SCHEME)
+    form_id = content.properties.get(props.FORM)
+    return next(((s, f) for s, f in forms if s.id == scheme_id and f.id == form_id), None)
+
+
+def _not_recognised(
+    shown: str, matches: list[FormMatch], scope: str, broken: list[str]
+) -> FormNotRecognisedError:
+    if not matches:
+        return FormNotRecognisedError(
+            f"{shown} 无法识别：{scope}没有定义附件表格", hint="；".join(broken) or None
+        )
+    best = matches[0]
+    found = "、".join(best.found) or "无"
+    missing = "、".join(best.missing)
+    hint = f"最接近的是{best.name}：找到了{found}；没有找到{missing}。"
+    hint += "请用 cdo render 生成的表格填写，或检查表格的标题、分组和表头是否与附件一致。"
+    if broken:
+        hint += "另：" + "；".join(broken)
+    return FormNotRecognisedError(f"{shown} 不是{scope}的任何一份附件表格", hint=hint)
+
+
+def _choose(content: Content, forms: list[tuple[Scheme, Form]], path: Path, scheme_id: str | None,
+            broken: list[str], notes: list[str]) -> FormMatch:  # fmt: skip
+    """The form the document is; FormNotRecognisedError naming the closest when none."""
+    shown = visible(str(path))
+    scope = f"{forms[0][0].city}方案" if scheme_id is not None and forms else "各方案"
+    if all(isinstance(i, Paragraph) and not i.text.strip() for i in content.items):
+        raise FormNotRecognisedError(f"{shown} 中没有文字，也没有表格", hint="请确认选对了文件。")
+    matches = recognise(content, forms, path.stem)
+    passing = [m for m in matches if m.passes]
+    if not passing:
+        raise _not_recognised(shown, matches, scope, broken)
+    best = passing[0]
+    claimed = _claimed(content, forms)
+    if claimed is not None:
+        mine = next(m for m in matches if (m.scheme, m.form) == claimed)
+        if mine.passes and mine.score >= best.score - _TIE:
+            return mine
+        notes.append(f"文件属性记载这是{mine.name}，但内容与之不符，按内容识别为{best.name}")
+    elif content.properties.get(props.FORM):
+        notes.append("文件属性记载的附件不在所用方案中，按内容识别")
+    rivals = [m for m in passing[1:] if m.score >= best.score - _TIE / 5]
+    if rivals:
+        names = "、".join(m.name for m in [best, *rivals])
+        raise FormNotRecognisedError(
+            f"{shown} 同样像{names}，无法判断是哪一份",
+            hint="每个文件只放一份附件；或用 --scheme 指定方案。",
+        )
+    return best
+
+
+def _unit_from_name(path: Path, form: Form) -> str:
+    """The unit a file's name gives: ``附件2-市公安局.docx`` → 市公安局."""
+    stem = fold(path.stem)
+    label = r"\s*".join(map(re.escape, fold(form.label)))
+    stem = re.sub(rf"^\s*{label}(?!\d)[\s\-_—–:：、.]*", "", stem)
+    stem = stem.replace(fold(form.title), "")
+    stem = re.sub(r"\s*[(（]\d+[)）]\s*$", "", stem)  # 附件2-市公安局(1): a second copy
+    return clean_value(stem.strip(" -_—–:：、."))
+
+
+def _same_unit(scheme: Scheme, a: str, b: str) -> bool:
+    """True when two written names are one unit (by the scheme's names, else by key)."""
+    index = {match_key(n): u.name for n, u in scheme.unit_index().items()}
+    ka, kb = match_key(a), match_key(b)
+    return ka == kb or (ka in index and index.get(ka) == index.get(kb))
+
+
+def _settle_unit(match: FormMatch, walked: WalkResult, content: Content, path: Path,
+                 notes: list[str]) -> str:  # fmt: skip
+    """Whose per-unit form this is: the 单位 cell, else the properties, else the file name."""
+    scheme, form = match.scheme, match.form
+    claimed = content.properties.get(props.UNIT, "")
+    written = list(dict.fromkeys(u for u, _ in walked.unit_cells))
+    if written:
+        unit = written[0]
+        others = [u for u in written[1:] if not _same_unit(scheme, u, unit)]
+        if others:
+            notes.append(
+                f"表格中填了不止一个单位（{'、'.join(visible(u) for u in written)}），"
+                f"按第一个“{visible(unit)}”导入"
+            )
+        if claimed and not _same_unit(scheme, claimed, unit):
+            notes.append(
+                f"文件属性记载的单位是“{visible(claimed)}”，表格中“单位”一栏填的是"
+                f"“{visible(unit)}”：按表格导入，请核对是否用错了文件"
+            )
+        return unit
+    if claimed:
+        notes.append(f"表格中没有填写单位，按文件属性记载的“{visible(claimed)}”导入")
+        return claimed
+    named = _unit_from_name(path, form)
+    if named:
+        notes.append(f"表格中没有填写单位，按文件名取为“{visible(named)}”")
+        return named
+    scope = form_units(scheme, form)
+    if len(scope) == 1:
+        return scope[0].name
+    raise FormNotRecognisedError(
+        f"{visible(str(path))} 看不出是哪个单位填写的{form.label}",
+        hint=f"请在表格的“单位”一栏填写单位名称，或把文件命名为“{form.label}-单位名称.docx”。",
+    )
+
+
+def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -> ImportedFile:
+    """The people a filled Word form names, with the scheme and form it was recognised as.
+
+    ``scheme_id`` limits recognition to that scheme's forms. A blank form gives an
+    ImportedFile with no people and a note; a unit list (nothing to import) likewise.
+    Raises UnreadableError (exit 2) for files that cannot be opened as .docx, and
+    FormNotRecognisedError (exit 1) for one that is none of the forms, saying which it
+    most resembles and what it lacks.
+    """
+    document = open_docx(path)
+    content = read_content(document)
+    forms, broken = _forms(registry, scheme_id)
+    shown = str(path)
+    result = ImportedFile(path=shown)
+    match = _choose(content, forms, path, scheme_id, broken, result.notes)
+    scheme, form = match.scheme, match.form
+    result.scheme, result.form = scheme.id, form.id
+    if all(s.kind == "unit_list" for s in form.sections):
+        result.notes.append(f"{form.label}（{form.title}）是单位名单，没有可导入的人员")
+        return result
+    walked = walk(scheme, form, content, shown)
+    result.notes.extend(walked.notes)
+    if not walked.people:
+        result.notes.insert(0, f"{form.label}（{form.title}）未填写人员，没有可导入的内容")
+        return result
+    unit = _settle_unit(match, walked, content, path, result.notes) if form.per_unit else None
+    for raw in walked.people:
+        role = raw.section.role
+        if role is None:  # a scheme may declare a section no role is read from
+            continue
+        owner = unit or raw.unit or ""
+        result.people.append(PersonRecord(owner, role, raw.person, raw.where))
+        if owner not in result.units:
+            result.units.append(owner)
+    return result
