@@ -10,6 +10,7 @@ value becomes in the roster; :func:`split_contact`, :func:`clean_phone` and
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -40,16 +41,13 @@ def clean_value(text: str) -> str:
     else, full-width punctuation and control characters included, stays as typed:
     validation flags what does not belong.
     """
-    text = _INVISIBLE.sub("", text)
-    parts = _SPACE.split(text.strip(" \t\r\n\u3000\u00a0\x0b\x0c"))
-    out = parts[0]
-    for part in parts[1:]:
+    out = ""
+    for part in _SPACE.split(_INVISIBLE.sub("", text)):
         if not part:
             continue
-        if out and _is_cjk(out[-1]) and _is_cjk(part[0]):
-            out += part
-        else:
-            out += " " + part
+        if out and not (_is_cjk(out[-1]) and _is_cjk(part[0])):
+            out += " "
+        out += part
     return out
 
 
@@ -58,6 +56,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
 
 
+@functools.lru_cache(maxsize=8192)  # headers and headings are compared again and again
 def match_key(text: str) -> str:
     """What two labels are compared by: widths folded, no spaces, no punctuation, lower case.
 
@@ -79,7 +78,7 @@ _ENUMERATOR = re.compile(
 
 def heading_key(text: str) -> str:
     """A heading's key without its enumerator: ``一、市首席数据官`` and ``（一）市首席数据官`` match."""
-    return match_key(_ENUMERATOR.sub("", fold(text), count=1))
+    return match_key(_ENUMERATOR.sub("", text, count=1))
 
 
 # ---------------------------------------------------------------- phones and e-mail

@@ -21,9 +21,12 @@ from .docx_reading import Content, Paragraph, Row
 from .policy import Form, FormSection, Scheme
 
 # What each kind of evidence is worth. A form matches when it scores PASS or more and
-# its title or its label is found: headers alone are shared by many forms.
+# its title or its label is found (headers alone are shared by many forms), or when its
+# title is there word for word and it scores PASS_WITH_TITLE (a list with some of its
+# sections left out).
 WEIGHTS = {"title": 4.0, "label": 1.0, "heading": 2.0, "header": 3.0}
 PASS = 0.6
+PASS_WITH_TITLE = 0.4
 # A header written as a field's common word, not as the form prints it, counts this much.
 SYNONYM_CREDIT = 0.6
 # A heading written as its role's name or alias, not as the form prints it.
@@ -101,15 +104,17 @@ class FormMatch:
     scheme: Scheme
     form: Form
     score: float = 0.0
-    title: bool = False
+    title: float = 0.0  # 1 for the title word for word, 0.5 for one close to it
     label: bool = False
     found: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
     @property
     def passes(self) -> bool:
-        """True when the document is this form (enough found, title or label among it)."""
-        return self.score >= PASS and (self.title or self.label)
+        """True when the document is this form (see :data:`PASS`)."""
+        if self.title == 1.0 and self.score >= PASS_WITH_TITLE:
+            return True
+        return self.score >= PASS and (self.title > 0 or self.label)
 
     @property
     def name(self) -> str:
@@ -190,7 +195,7 @@ def score_form(scheme: Scheme, form: Form, evidence: _Evidence) -> FormMatch:
 
     title = _title_credit(form, evidence)
     got, total = got + WEIGHTS["title"] * title, total + WEIGHTS["title"]
-    match.title = title > 0
+    match.title = title
     (match.found if title else match.missing).append(f"标题“{form.title}”")
 
     label = any(_label_found(form.label, k) for k in evidence.shorts)

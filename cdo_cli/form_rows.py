@@ -216,6 +216,12 @@ class _Walker:
             self.result.unit_cells.append((unit, where))
         if not person or section.kind == "unit_list":
             return
+        if (
+            section.kind == "role_list"
+            and set(person) == {"title"}
+            and person["title"] in _unit_names(self.scheme, section) | {unit}
+        ):
+            return  # a row left blank: the renderer begins a list's titles with the unit
         if section.kind == "role_list" and not unit:
             found = _unit_in_title(self.scheme, section, person.get("title", ""))
             if found is None:
@@ -292,6 +298,11 @@ def _units_of(scheme: Scheme, section: FormSection) -> list[Unit]:
     role = scheme.role(section.role) if section.role else None
     selector = section.units or (role.applies_to if role else Selector())
     return scheme.select(selector)
+
+
+def _unit_names(scheme: Scheme, section: FormSection) -> set[str]:
+    """Every name and alias of the units a list section lists."""
+    return {n for u in _units_of(scheme, section) for n in (u.name, *u.aliases)}
 
 
 def _unit_in_title(scheme: Scheme, section: FormSection, title: str) -> str | None:
