@@ -160,19 +160,22 @@ def open_docx(path: Path) -> Any:
         f"{path.name} 已损坏，无法读取（zip 结构不完整或内容出错）",
         hint="请用 Word 或 WPS 打开检查：能打开时另存一份再导入；打不开时请对方重新发送。",
     )
-    try:
+    zip_errors = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+    try:  # NotImplementedError: a compression method zipfile lacks (Deflate64, …)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_zip(path, archive)
+    except zip_errors:
+        raise broken from None
+    try:
         return docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError):
+    except (*zip_errors, etree.XMLSyntaxError):
         raise broken from None
-    except NotImplementedError:  # a compression method zipfile lacks (Deflate64, …)
-        raise broken from None
-    except (KeyError, ValueError, PackageNotFoundError) as exc:
-        # python-docx: a main part that is not a Word document (.docm, .dotx), or
-        # relationships pointing nowhere.
+    except (KeyError, ValueError, AttributeError, TypeError, PackageNotFoundError):
+        # python-docx: a main part that is not a Word document (.docm, .dotx),
+        # relationships pointing nowhere, a part whose XML is not what its name says.
         raise UnreadableError(
-            f"{path.name} 不是可读取的 Word 文档（.docx）：{type(exc).__name__}",
+            f"{path.name} 不是可读取的 Word 文档（.docx）：内部结构不符合 Word 文档的格式"
+            "（可能是启用宏的 .docm、模板 .dotx，或已损坏）",
             hint="请在 Word 或 WPS 中打开，另存为“Word 文档（*.docx）”后再导入。",
         ) from None
 
@@ -240,23 +243,27 @@ class Content:
         return "".join(match_key(p) for p in parts)
 
 
-def _w(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return str(qn(f"w:{tag}"))
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _R = f"{_W}p", f"{_W}tbl", f"{_W}r"
+_SDT, _SDT_CONTENT, _CUSTOM_XML = f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"
+# Runs under these are not the paragraph's text: deleted or moved-away text, text boxes
+# (their own paragraphs), and the copy of a drawing kept for old readers.
+_NOT_TEXT = {
+    f"{_W}del", f"{_W}moveFrom", _P, f"{_W}txbxContent", _R,
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+}  # fmt: skip
 
 
 def _blocks(parent: Any) -> Iterator[Any]:
     """The paragraphs and tables of a body or cell, looking inside content controls."""
-    p, tbl, sdt, content, custom = _w("p"), _w("tbl"), _w("sdt"), _w("sdtContent"), _w("customXml")
     for child in parent.iterchildren():
-        if child.tag in (p, tbl):
+        if child.tag in (_P, _TBL):
             yield child
-        elif child.tag == sdt:
-            inner = child.find(content)
+        elif child.tag == _SDT:
+            inner = child.find(_SDT_CONTENT)
             if inner is not None:
                 yield from _blocks(inner)
-        elif child.tag == custom:
+        elif child.tag == _CUSTOM_XML:
             yield from _blocks(child)
 
 
@@ -268,14 +275,12 @@ def paragraph_text(p: Any) -> str:
     controls, smart tags and fields. Runs of deleted text, and of text boxes anchored
     in the paragraph, are not its text.
     """
-    skip = {_w("del"), _w("moveFrom"), _w("p"), _w("txbxContent")}
-    fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
     out = []
-    for run in p.iter(_w("r")):
+    for run in p.iter(_R):
         node = run.getparent()
         inside = False
         while node is not None and node is not p:
-            if node.tag in skip or node.tag == fallback or node.tag == _w("r"):
+            if node.tag in _NOT_TEXT:
                 inside = True
                 break
             node = node.getparent()
@@ -285,7 +290,7 @@ def paragraph_text(p: Any) -> str:
 
 
 def _cell_text(tc: Any) -> str:
-    return "\n".join(paragraph_text(p) for p in _blocks(tc) if p.tag == _w("p"))
+    return "\n".join(paragraph_text(p) for p in _blocks(tc) if p.tag == _P)
 
 
 def _number(element: Any, name: str) -> int:
@@ -339,7 +344,7 @@ def read_content(document: Any) -> Content:
     content = Content(properties=read_custom(document))
     tables = paragraphs = 0
     for block in _blocks(document.element.body):
-        if block.tag == _w("tbl"):
+        if block.tag == _TBL:
             tables += 1
             content.items.extend(_table_rows(block, tables))
         else:

@@ -107,7 +107,9 @@ def _unit_from_name(path: Path, form: Form) -> str:
     stem = re.sub(rf"^\s*{label}(?!\d)[\s\-_—–:：、.]*", "", stem)
     stem = stem.replace(fold(form.title), "")
     stem = re.sub(r"\s*[(（]\d+[)）]\s*$", "", stem)  # 附件2-市公安局(1): a second copy
-    return clean_value(stem.strip(" -_—–:：、."))
+    unit = clean_value(stem.strip(" -_—–:：、."))
+    # 报名表.docx names the form, not a unit.
+    return "" if match_key(unit) in match_key(form.label + form.title) else unit
 
 
 def _same_unit(scheme: Scheme, a: str, b: str) -> bool:

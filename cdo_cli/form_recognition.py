@@ -13,6 +13,7 @@ for a phone column, 邮箱 for e-mail …). Nothing here knows any city's forms.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -64,12 +65,19 @@ def header_field(key: str, section: FormSection | None) -> tuple[str, bool] | No
         for column in section.columns:
             if column.header is not None and match_key(column.header) == key:
                 return column.field, True
+    common = _common_field(key)
+    return (common, False) if common is not None else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _common_field(key: str) -> str | None:
+    """The field a header names by one of :data:`FIELD_WORDS`, or contains one of them."""
     if key in _WORD_FIELD:
-        return _WORD_FIELD[key], False
+        return _WORD_FIELD[key]
     if len(key) <= _SHORT_HEADER:
         for word in _WORDS_BY_LENGTH:
             if len(word) >= 2 and word in key:
-                return _WORD_FIELD[word], False
+                return _WORD_FIELD[word]
     return None
 
 
@@ -91,10 +99,16 @@ def heading_keys(scheme: Scheme, section: FormSection) -> tuple[set[str], set[st
     return printed - {""}, names - printed - {""}
 
 
+@functools.lru_cache(maxsize=256)
+def _label_pattern(label: str) -> re.Pattern[str] | None:
+    want = match_key(label)
+    return re.compile(re.escape(want) + r"(?!\d)") if want else None
+
+
 def _label_found(label: str, key: str) -> bool:
     """``附件2`` begins ``附件2普宁市…`` but not ``附件23``; ``附件`` does not begin ``附件2``."""
-    want = match_key(label)
-    return bool(want) and re.match(re.escape(want) + r"(?!\d)", key) is not None
+    pattern = _label_pattern(label)
+    return pattern is not None and pattern.match(key) is not None
 
 
 @dataclass
@@ -160,26 +174,26 @@ def _title_credit(form: Form, evidence: _Evidence) -> float:
     return 0.0
 
 
-def _column_credit(section: FormSection, column_index: int, row: list[str]) -> float:
-    column = section.columns[column_index]
-    want = match_key(column.header or "")
-    if want and want in row:
+def _column_credit(want: str, wanted: set[str], keys: set[str], fields: set[str]) -> float:
+    """1 for a column whose printed header is in the row, less for a common word for it."""
+    if want and want in keys:
         return 1.0
-    wanted = {"contact": {"contact", "phone", "email"}}.get(column.field, {column.field})
-    for key in set(row):
-        mapped = header_field(key, None)
-        if mapped is not None and mapped[0] in wanted:
-            return SYNONYM_CREDIT
-    return 0.0
+    return SYNONYM_CREDIT if wanted & fields else 0.0
 
 
 def _header_credit(section: FormSection, evidence: _Evidence) -> tuple[float, list[str]]:
     """The best row's share of the section's headers, and the headers that row lacks."""
     best, lacking = 0.0, [c.header or "" for c in section.columns]
-    width = len(section.columns)
+    contact: set[str] = {"contact", "phone", "email"}
+    columns = [
+        (match_key(c.header or ""), contact if c.field == "contact" else {str(c.field)})
+        for c in section.columns
+    ]
     for row in evidence.rows:
-        credits = [_column_credit(section, i, row) for i in range(width)]
-        total = sum(credits) / width
+        keys = set(row)
+        fields = {f for f in map(_common_field, keys) if f is not None}
+        credits = [_column_credit(want, wanted, keys, fields) for want, wanted in columns]
+        total = sum(credits) / len(columns)
         if total > best:
             best = total
             lacking = [

@@ -513,6 +513,63 @@ def test_hand_made_form_without_unit_cell_takes_the_file_name(tmp_path: Path) ->
     assert result.notes == ["表格中没有填写单位，按文件名取为“市公安局”"]
 
 
+def test_hand_made_form_without_headings_tells_sections_by_their_headers(tmp_path: Path) -> None:
+    """No section headings at all: each header row starts the section it matches best."""
+    document = docx.Document()
+    document.add_paragraph("附件2")
+    document.add_paragraph("普宁市部门首席数据官和联系人报名表")
+    table = document.add_table(rows=4, cols=4)
+    _set_row(table, 0, ["单位", "姓名", "职务", "联系方式"])
+    _set_row(table, 1, ["市教育局", "刘一", "副局长", "13800138001"])
+    _set_row(table, 2, ["科室（股室）", "姓名", "职务", "联系方式"])
+    _set_row(table, 3, ["信息股", "陈二", "股长", "13800138002"])
+    path = tmp_path / "x.docx"
+    document.save(str(path))
+    assert [(p.role, p.person["name"]) for p in _read(path).people] == [
+        ("dept_cdo", "刘一"),
+        ("dept_contact", "陈二"),
+    ]
+
+
+def test_per_unit_form_that_names_no_unit_is_refused(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("普宁市部门首席数据官和联系人报名表")
+    document.add_paragraph("部门首席数据官")
+    table = document.add_table(rows=2, cols=3)
+    _set_row(table, 0, ["姓名", "职务", "联系方式"])
+    _set_row(table, 1, ["张三", "副局长", "13800138000"])
+    path = tmp_path / "报名表.docx"
+    document.save(str(path))
+    error = _refused(path, FormNotRecognisedError)
+    assert error.message == f"{path} 看不出是哪个单位填写的附件2"
+    assert error.hint == "请在表格的“单位”一栏填写单位名称，或把文件命名为“附件2-单位名称.docx”。"
+
+
+def test_text_typed_with_track_changes_or_in_a_content_control_is_read(cli: Cli) -> None:
+    """Word keeps text typed under 修订 in w:ins, and text in a content control in w:sdt:
+    both are what the clerk typed; deleted text is not."""
+    from docx.oxml import parse_xml
+
+    path = _rendered(cli)
+    document = docx.Document(str(path))
+    row = document.tables[0].rows[2]
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    row.cells[1].paragraphs[0]._p.append(
+        parse_xml(f'<w:ins {w} w:id="1" w:author="科员"><w:r><w:t>张三</w:t></w:r></w:ins>')
+    )
+    row.cells[2].paragraphs[0]._p.append(
+        parse_xml(
+            f'<w:del {w} w:id="2" w:author="科员"><w:r><w:delText>局长</w:delText></w:r></w:del>'
+        )
+    )
+    row.cells[2].paragraphs[0]._p.append(
+        parse_xml(f"<w:sdt {w}><w:sdtContent><w:r><w:t>副局长</w:t></w:r></w:sdtContent></w:sdt>")
+    )
+    document.save(str(path))
+    result = _read(path)
+    assert _people(result) == [("市公安局", "dept_cdo", {"name": "张三", "title": "副局长"})]
+
+
 def test_hand_made_zhaoqing_list_as_typed_lines(tmp_path: Path) -> None:
     """The 名单 retyped from the published document: spaces instead of tabs, another
     numbering, a padded two-character name, a unit written with the city's name, and
@@ -933,7 +990,7 @@ def test_macro_enabled_document_is_refused(cli: Cli) -> None:
                 )
             target.writestr(info, blob)
     error = _refused(path)
-    assert error.message == "form.docx 不是可读取的 Word 文档（.docx）：ValueError"
+    assert error.message.startswith("form.docx 不是可读取的 Word 文档（.docx）：内部结构不符合")
 
 
 def test_document_that_is_no_form_names_the_closest(tmp_path: Path) -> None:
