@@ -16,7 +16,6 @@ elements but resolves only for well-formed tables).
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import zipfile
 import zlib
@@ -28,6 +27,7 @@ from typing import Any
 from .cell_text import match_key
 from .docx_properties import read_custom
 from .errors import UnreadableError, os_reason
+from .text import visible
 
 # Bounds on what a form may unpack to. A filled form is tens of kilobytes; photos of a
 # signature or a seal make it a few megabytes. A zip bomb declares far more.
@@ -39,6 +39,11 @@ MAX_MEMBERS = 5_000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+def _shown(path: Path) -> str:
+    """The file as messages name it: as given, control characters made visible."""
+    return visible(str(path))
+
+
 def _stream(name: str) -> bytes:
     """An OLE stream name as the compound file's directory stores it (UTF-16LE)."""
     return name.encode("utf-16-le")
@@ -48,14 +53,15 @@ def _convert_hint(path: Path, target: str) -> str:
     """How to turn an old or foreign file into a .docx: Word/WPS, or LibreOffice if here."""
     hint = f"请在 Word 或 WPS 中打开，另存为“Word 文档（*.{target}）”后再导入"
     if shutil.which("soffice") or shutil.which("libreoffice"):
-        name = f'"{path.name}"' if " " in path.name else path.name
+        given = str(path)
+        name = f'"{given}"' if " " in given else given
         hint += f"；或用本机的 LibreOffice 转换：soffice --headless --convert-to {target} {name}"
     return hint + "。"
 
 
 def _refuse_binary(path: Path, data: bytes) -> None:
     """Name what a file that is not a zip is, when its first bytes say so."""
-    shown = path.name
+    shown = _shown(path)
     if not data:
         raise UnreadableError(f"{shown} 是空文件（0 字节）", hint="请让对方重新发送。")
     if data.startswith(_OLE_MAGIC):
@@ -112,7 +118,7 @@ def _check_zip(path: Path, archive: zipfile.ZipFile) -> None:
     )
     if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or biggest_xml > MAX_XML_BYTES:
         raise UnreadableError(
-            f"{path.name} 解压后过大（{len(infos)} 个部分，共 {unpacked // 1_000_000} MB），"
+            f"{_shown(path)} 解压后过大（{len(infos)} 个部分，共 {unpacked // 1_000_000} MB），"
             "不像是一份表格，未读取",
             hint="表格文件通常只有几十 KB；请确认文件来源，或请对方重新发送。",
         )
@@ -133,7 +139,7 @@ def _check_zip(path: Path, archive: zipfile.ZipFile) -> None:
         if what.startswith("OpenDocument")
         else "请确认选对了文件。"
     )
-    raise UnreadableError(f"{path.name} 是{what}，不是 Word 文档（.docx）", hint=hint)
+    raise UnreadableError(f"{_shown(path)} 是{what}，不是 Word 文档（.docx）", hint=hint)
 
 
 def open_docx(path: Path) -> Any:
@@ -146,18 +152,18 @@ def open_docx(path: Path) -> Any:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise UnreadableError(
-                f"{path.name} 过大（{size // 1_000_000} MB），不像是一份表格，未读取",
+                f"{_shown(path)} 过大（{size // 1_000_000} MB），不像是一份表格，未读取",
                 hint="表格文件通常只有几十 KB；请确认选对了文件。",
             )
         data = path.read_bytes()
     except IsADirectoryError:
-        raise UnreadableError(f"{path} 是文件夹，不是 Word 文档") from None
+        raise UnreadableError(f"{_shown(path)} 是文件夹，不是 Word 文档") from None
     except OSError as exc:
-        raise UnreadableError(f"无法读取 {path}：{os_reason(exc)}") from None
+        raise UnreadableError(f"无法读取 {_shown(path)}：{os_reason(exc)}") from None
     if not data.startswith(b"PK"):
         _refuse_binary(path, data)
     broken = UnreadableError(
-        f"{path.name} 已损坏，无法读取（zip 结构不完整或内容出错）",
+        f"{_shown(path)} 已损坏，无法读取（zip 结构不完整或内容出错）",
         hint="请用 Word 或 WPS 打开检查：能打开时另存一份再导入；打不开时请对方重新发送。",
     )
     zip_errors = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
@@ -174,7 +180,7 @@ def open_docx(path: Path) -> Any:
         # python-docx: a main part that is not a Word document (.docm, .dotx),
         # relationships pointing nowhere, a part whose XML is not what its name says.
         raise UnreadableError(
-            f"{path.name} 不是可读取的 Word 文档（.docx）：内部结构不符合 Word 文档的格式"
+            f"{_shown(path)} 不是可读取的 Word 文档（.docx）：内部结构不符合 Word 文档的格式"
             "（可能是启用宏的 .docm、模板 .dotx，或已损坏）",
             hint="请在 Word 或 WPS 中打开，另存为“Word 文档（*.docx）”后再导入。",
         ) from None
@@ -351,8 +357,3 @@ def read_content(document: Any) -> Content:
             paragraphs += 1
             content.items.append(Paragraph(paragraphs, paragraph_text(block)))
     return content
-
-
-def display(path: Path) -> str:
-    """The file's name as messages show it."""
-    return os.fspath(path)

@@ -755,10 +755,11 @@ def test_forms_resaved_by_libreoffice_read_the_same(cli: Cli, write: Write, tmp_
         assert (result.scheme, result.form) == (scheme_id, form_id)
         assert _people(result) == expected
         assert result.notes == []
+    old_doc = (old_out / "attachment2.doc").relative_to(tmp_path)  # the test runs there
     with pytest.raises(UnreadableError) as caught:
-        _read(old_out / "attachment2.doc")
-    assert caught.value.message == "attachment2.doc 是旧版 Word 文档（.doc），只能读取 .docx"
-    assert "soffice --headless --convert-to docx attachment2.doc" in (caught.value.hint or "")
+        _read(old_doc)
+    assert caught.value.message == f"{old_doc} 是旧版 Word 文档（.doc），只能读取 .docx"
+    assert f"soffice --headless --convert-to docx {old_doc}" in (caught.value.hint or "")
 
 
 # ---------------------------------------------------------------- any form a scheme declares
@@ -831,8 +832,9 @@ def _refused(path: Path, error: type[CdoError] = UnreadableError) -> CdoError:
 
 
 def _rendered(cli: Cli) -> Path:
+    """A blank 附件2, as ``form.docx`` in the test's folder (messages name it so)."""
     assert cli("render", "attachment2", "--dept", "市公安局", "-o", "form.docx").exit_code == 0
-    return Path("form.docx").resolve()
+    return Path("form.docx")
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
@@ -846,7 +848,7 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 def test_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "空.docx"
     path.write_bytes(b"")
-    assert _refused(path).message == "空.docx 是空文件（0 字节）"
+    assert _refused(path).message == f"{path} 是空文件（0 字节）"
 
 
 def test_truncated_docx_is_corrupt(cli: Cli) -> None:
@@ -905,14 +907,14 @@ def test_oversized_file_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(docx_reading, "MAX_FILE_BYTES", 10)
     path = tmp_path / "大.docx"
     path.write_bytes(b"PK" + b"\0" * 100)
-    assert _refused(path).message == "大.docx 过大（0 MB），不像是一份表格，未读取"
+    assert _refused(path).message == f"{path} 过大（0 MB），不像是一份表格，未读取"
 
 
 def test_text_file_renamed_docx(tmp_path: Path) -> None:
     path = tmp_path / "名单.docx"
     path.write_text("张三 副局长", encoding="utf-8")
     error = _refused(path)
-    assert error.message.startswith("名单.docx 不是 Word 文档（.docx），也不是完整的 zip 文件")
+    assert error.message.startswith(f"{path} 不是 Word 文档（.docx），也不是完整的 zip 文件")
 
 
 @pytest.mark.parametrize(
@@ -924,7 +926,7 @@ def test_other_formats_renamed_docx(tmp_path: Path, head: bytes, what: str) -> N
     path = tmp_path / "表.docx"
     path.write_bytes(head)
     error = _refused(path)
-    assert error.message.startswith(f"表.docx 是{what}")
+    assert error.message.startswith(f"{path} 是{what}")
     assert "另存为“Word 文档（*.docx）”" in (error.hint or "")
 
 
@@ -938,7 +940,7 @@ def test_password_protected_docx(tmp_path: Path) -> None:
     path = tmp_path / "加密.docx"
     path.write_bytes(_ole("EncryptionInfo", "EncryptedPackage"))
     error = _refused(path)
-    assert error.message == "加密.docx 设置了打开密码（已加密），无法读取"
+    assert error.message == f"{path} 设置了打开密码（已加密），无法读取"
     assert "取消密码" in (error.hint or "")
 
 
@@ -951,21 +953,21 @@ def test_old_doc_hint_names_libreoffice_only_where_installed(
     path.write_bytes(_ole("WordDocument", "1Table"))
     monkeypatch.setattr(docx_reading.shutil, "which", lambda name: None)
     error = _refused(path)
-    assert error.message == "附件2 市公安局.doc 是旧版 Word 文档（.doc），只能读取 .docx"
+    assert error.message == f"{path} 是旧版 Word 文档（.doc），只能读取 .docx"
     assert error.hint == "请在 Word 或 WPS 中打开，另存为“Word 文档（*.docx）”后再导入。"
     monkeypatch.setattr(docx_reading.shutil, "which", lambda name: "/usr/bin/soffice")
     hint = _refused(path).hint or ""
     assert hint.endswith(
-        '或用本机的 LibreOffice 转换：soffice --headless --convert-to docx "附件2 市公安局.doc"。'
+        f'或用本机的 LibreOffice 转换：soffice --headless --convert-to docx "{path}"。'
     )
 
 
 def test_old_xls_and_other_compound_files(tmp_path: Path) -> None:
     path = tmp_path / "名册.docx"
     path.write_bytes(_ole("Workbook"))
-    assert _refused(path).message == "名册.docx 是旧版 Excel 工作簿（.xls），不是 Word 文档"
+    assert _refused(path).message == f"{path} 是旧版 Excel 工作簿（.xls），不是 Word 文档"
     path.write_bytes(_ole("Something"))
-    assert _refused(path).message == "名册.docx 是旧版 Office 或 WPS 格式的文件，只能读取 .docx"
+    assert _refused(path).message == f"{path} 是旧版 Office 或 WPS 格式的文件，只能读取 .docx"
 
 
 def test_workbook_renamed_docx(tmp_path: Path) -> None:
@@ -974,7 +976,7 @@ def test_workbook_renamed_docx(tmp_path: Path) -> None:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>")
     error = _refused(path)
-    assert error.message == "名册.docx 是Excel 工作簿（.xlsx），不是 Word 文档（.docx）"
+    assert error.message == f"{path} 是Excel 工作簿（.xlsx），不是 Word 文档（.docx）"
     assert error.hint == "工作簿的扩展名应为 .xlsx。"
 
 
