@@ -17,6 +17,22 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
 
+# The years a scheme can speak of. Every date the tool computes (a period's deadline, the
+# as-of date of ``cdo overdue``) stays inside them, so no date arithmetic can overflow and
+# a recurring duty has at most a few hundred periods.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+
+# Counts that decide how much rendering a form allocates. A printed A4 page holds some
+# 30 rows of 10 cells; these allow a dozen pages of blank form and keep a Word file to
+# about a second.
+MAX_FORM_ROWS = 200  # blank rows of one section
+MAX_COLUMNS = 20  # more would not fit across a landscape A4 page
+MAX_SECTIONS = 20
+MAX_BLANK_CELLS = 4000  # rows × columns, summed over a form's sections
+MAX_HOLDERS = 1000  # people holding one role in one unit (a count, never allocated)
+
 
 class Strict(BaseModel):
     """Base for every model: unknown keys are errors, values are not coerced silently."""
@@ -94,8 +110,8 @@ class Selector(Strict):
 class Holders(Strict):
     """How many people may hold a role in one unit."""
 
-    min: int = Field(0, ge=0)
-    max: int | None = Field(None, ge=1, description="空表示文件未规定上限。")
+    min: int = Field(0, ge=0, le=MAX_HOLDERS)
+    max: int | None = Field(None, ge=1, le=MAX_HOLDERS, description="空表示文件未规定上限。")
 
 
 class EligibilityRule(str, Enum):
@@ -136,8 +152,8 @@ class Due(Strict):
     every: Literal["year"] | None = None
     month: int | None = Field(None, ge=1, le=12)
     day: int | None = Field(None, ge=1, le=31)
-    first_period: int | None = Field(None, ge=1900, le=2200)
-    last_period: int | None = Field(None, ge=1900, le=2200)
+    first_period: Year | None = None
+    last_period: Year | None = None
     text: Text = Field(description="文件中的时限原文，如“2023年10月30日前”。")
     assumed: bool = Field(False, description="日期是否为推定（文件未写明具体日期）。")
     assumption: str | None = Field(None, description="推定的理由。")
@@ -145,27 +161,62 @@ class Due(Strict):
     @model_validator(mode="after")
     def _one_kind(self) -> Due:
         if (self.date is None) == (self.every is None):
-            raise ValueError("due needs exactly one of `date` (one-off) or `every` (recurring)")
-        if self.every and (self.month is None or self.day is None or self.first_period is None):
-            raise ValueError("a recurring due needs `month`, `day` and `first_period`")
-        if self.every and self.month and self.day:
-            dt.date(2000, self.month, self.day)  # raises for 2-30, 4-31, …
+            raise ValueError(
+                "期限须写 date（一次性，如 2023-10-30）或 every: year（每年）之一，且只写一个"
+            )
+        if self.date is not None:
+            if not FIRST_YEAR <= self.date.year <= LAST_YEAR:
+                raise ValueError(
+                    f"期限日期 {self.date} 超出范围：应在 {FIRST_YEAR}—{LAST_YEAR} 年之间"
+                )
+            if any(
+                v is not None for v in (self.month, self.day, self.first_period, self.last_period)
+            ):
+                raise ValueError(
+                    "一次性期限（date）不用写 month、day、first_period、last_period；"
+                    "每年的期限请写 every: year 而不写 date"
+                )
+        else:
+            self._check_recurring()
         if self.assumed and not self.assumption:
-            raise ValueError("an assumed due needs an `assumption` saying why")
+            raise ValueError("推定的期限（assumed: true）须在 assumption 中说明推定的理由")
         return self
+
+    def _check_recurring(self) -> None:
+        if self.month is None or self.day is None or self.first_period is None:
+            raise ValueError(
+                "每年的期限（every: year）须写 month（月）、day（日）和 first_period（起始年度）"
+            )
+        if (self.month, self.day) == (2, 29):
+            raise ValueError(
+                "2月29日并非每年都有，不能作为每年的期限；"
+                "请改用 2月28日 或 3月1日，并在 notes 中说明"
+            )
+        try:
+            dt.date(2001, self.month, self.day)
+        except ValueError:
+            raise ValueError(f"{self.month}月没有{self.day}日") from None
+        if self.last_period is not None and self.last_period < self.first_period:
+            raise ValueError(
+                f"last_period（{self.last_period}）早于 first_period（{self.first_period}）"
+            )
 
     def in_year(self, year: int) -> dt.date:
         """The due date of a recurring duty's period ``year``."""
         assert self.month and self.day
         return dt.date(year, self.month, self.day)
 
+    def periods(self, until: dt.date) -> range:
+        """A recurring duty's periods up to the year of ``until`` (never past LAST_YEAR)."""
+        assert self.first_period
+        last = min(until.year, LAST_YEAR, self.last_period or LAST_YEAR)
+        return range(self.first_period, last + 1)
+
     def dates(self, until: dt.date) -> list[tuple[int | None, dt.date]]:
         """Every (period, due date) up to the year of ``until``; period is None for a one-off."""
         if self.date is not None:
             return [(None, self.date)]
-        assert self.first_period
-        last = until.year if self.last_period is None else min(self.last_period, until.year)
-        return [(y, self.in_year(y)) for y in range(self.first_period, last + 1)]
+        return [(y, self.in_year(y)) for y in self.periods(until)]
 
 
 class Obligation(Strict):
@@ -201,8 +252,8 @@ class FormSection(Strict):
     )
     role: Id | None = None
     units: Selector | None = None
-    columns: list[Column] = Field(min_length=1)
-    rows: int = Field(1, ge=1, description="空表时留出的填写行数。")
+    columns: list[Column] = Field(min_length=1, max_length=MAX_COLUMNS)
+    rows: int = Field(1, ge=1, le=MAX_FORM_ROWS, description="空表时留出的填写行数。")
     side_by_side: int = Field(1, ge=1, le=4, description="一行并排几组（如附件3每行两个单位）。")
 
 
@@ -216,8 +267,18 @@ class Form(Strict):
     per_unit: bool = Field(description="true：每个单位填一份；false：一份表列出多个单位。")
     applies_to: Selector | None = None
     obligation: Id | None = None
-    sections: list[FormSection] = Field(min_length=1)
+    sections: list[FormSection] = Field(min_length=1, max_length=MAX_SECTIONS)
     source: Clause
+
+    @model_validator(mode="after")
+    def _fits_on_paper(self) -> Form:
+        cells = sum(s.rows * len(s.columns) for s in self.sections)
+        if cells > MAX_BLANK_CELLS:
+            raise ValueError(
+                f"表格留出的空白格太多：各节 rows × 列数 合计 {cells} 格，最多 {MAX_BLANK_CELLS} 格"
+                "（约十几页 A4）；请减少 rows"
+            )
+        return self
 
 
 class Reference(Strict):
@@ -230,7 +291,7 @@ class Reference(Strict):
 class Goal(Strict):
     """A target the document sets for a year."""
 
-    year: int = Field(ge=1900, le=2200)
+    year: Year
     text: Text
     source: Clause
 
