@@ -83,11 +83,12 @@ def overdue(
       cdo overdue --all --format ics > 报送期限.ics
       cdo overdue --check --format csv > 逾期.csv
     """
-    from ..overdue import build_report
+    from ..overdue import build_report, check_horizon
 
     if fmt not in FORMATS:
         raise bad_format(fmt, FORMATS)
     day = parse_date(as_of) if as_of is not None else dt.date.today()
+    check_horizon(day, within)  # before any roster is read
     ws = workspace(ctx)
     loaded = [ws.valid_roster(path) for path in default_rosters(roster)]
     result = build_report(
