@@ -334,7 +334,7 @@ def test_render_json_is_json_dumps_indent_2() -> None:
         _item(n, text, status, filed_on=dt.date(2024, 1, n + 1) if status is Status.filed else None)
         for n, (text, status) in enumerate(zip(TRICKY, list(Status), strict=True))
     ]
-    items.append(_item(9, "True", Status.overdue, days_left=True, assumed=1, period=0))
+    items.append(_item(1, "True and 1 in one item", Status.due_soon, assumed=True, days_overdue=0))
     for listed in (items, items[:1], []):
         report = Report(dt.date(2200, 12, 31), 3660, True, listed, [])
         data = {"as_of": "2200-12-31", "items": [i.as_dict() for i in listed]}
