@@ -12,8 +12,12 @@ or that loader itself for files the first cannot answer for.
 
 from __future__ import annotations
 
+import errno
 import gc
+import os
 import re
+import stat
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.constructor import BaseConstructor, RoundTripConstructor, SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.events import (
     DocumentEndEvent,
     DocumentStartEvent,
@@ -35,10 +39,13 @@ from ruamel.yaml.events import (
     StreamStartEvent,
 )
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
+from . import yaml_errors as why
 from .errors import InvalidInputError, UnreadableError
+from .text import visible
 
 # Deeper than this, the C parser recurses far enough to crash the interpreter;
 # such a file is parsed by the pure-Python parser, which fails cleanly instead.
@@ -46,22 +53,12 @@ _DEEP = 500
 _MAX_DEPTH = 200
 # An alias may expand a document to at most this many nodes more than it holds.
 _MAX_EXPANSION = 100_000
+# The largest file read: a province roster of 120,000 units is about 70 MB.
+MAX_BYTES = 256 * 1024 * 1024
+_MIB = 1024 * 1024
 
 
-class _Constructor(SafeConstructor):
-    """Safe constructor that leaves timestamps as strings for pydantic to parse."""
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
-
-
-class _PositionConstructor(RoundTripConstructor):
-    """Round-trip constructor (keeps positions) that also leaves timestamps as strings."""
-
-
-_PositionConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str
-)
+# ---------------------------------------------------------------- reading
 
 
 @dataclass(frozen=True)
@@ -72,24 +69,130 @@ class Source:
     text: str
 
 
+def display_name(path: Path | str) -> str:
+    """A path as it may be shown and written to JSON.
+
+    Bytes of the name that are not UTF-8 (a name from an old archive, given on the
+    command line) are shown as ``\\xNN``, control characters as escapes.
+    """
+    raw = os.fsencode(path)
+    return visible(raw.decode("utf-8", errors="backslashreplace"))
+
+
 def read_source(path: Path, display: str | None = None) -> Source:
-    """Read a file as UTF-8 (a BOM is fine); raise a user-ready error otherwise."""
-    name = display or str(path)
+    """Read a regular file as UTF-8 (a BOM is fine); raise a user-ready error otherwise."""
+    name = visible(display) if display is not None else display_name(path)
+    return Source(name, decode(_read_bytes(path, name), name))
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes; UnreadableError for anything that is not a readable regular file.
+
+    The kind of file is checked before it is opened: opening a FIFO with no writer, or
+    reading /dev/zero, would never end. It is opened without blocking in case it changed
+    in between, and at most MAX_BYTES + 1 are read, whatever the file claims its size is.
+    """
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableError(f"{name}: 文件不存在") from None
-    except IsADirectoryError:
-        raise UnreadableError(f"{name}: 这是一个文件夹，不是文件") from None
-    except PermissionError:
-        raise UnreadableError(f"{name}: 没有读取权限") from None
+        info = os.stat(path)
+        _check_kind(name, info.st_mode)
+        if info.st_size > MAX_BYTES:
+            raise _too_large(name, info.st_size)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as file:
+            _check_kind(name, os.fstat(file.fileno()).st_mode)
+            chunks: list[bytes] = []
+            size = 0
+            want = min(info.st_size, MAX_BYTES) + 1  # one more to see the end, or growth
+            while size <= MAX_BYTES:
+                chunk = file.read(min(MAX_BYTES + 1 - size, max(want - size, _MIB)))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
     except OSError as exc:
-        raise UnreadableError(f"{name}: 无法读取（{exc.strerror or exc}）") from None
-    return Source(name, decode(raw, name))
+        raise UnreadableError(f"{name}: {_os_problem(path, exc)}", hint=_os_hint(exc)) from None
+    except ValueError:  # a NUL in the path
+        raise UnreadableError(f"{name}: 路径中含有空字符（\\x00），无法打开") from None
+    if size > MAX_BYTES:
+        raise _too_large(name, size)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _check_kind(name: str, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise UnreadableError(f"{name}: 这是一个文件夹，不是文件")
+    if stat.S_ISFIFO(mode):
+        what = "命名管道（FIFO）"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "设备文件"
+    elif stat.S_ISSOCK(mode):
+        what = "套接字（socket）"
+    else:
+        what = "特殊文件"
+    raise UnreadableError(
+        f"{name}: 这是一个{what}，不是普通文件，不读取", hint="请指定 YAML 文件。"
+    )
+
+
+def _too_large(name: str, size: int) -> UnreadableError:
+    return UnreadableError(
+        f"{name}: 文件过大（超过 {size // _MIB} MB），cdo 最多读取 {MAX_BYTES // _MIB} MB",
+        hint="请确认选择的是 YAML 名册或方案文件。",
+    )
+
+
+_OS_PROBLEMS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中的某一级不是文件夹",
+    errno.ELOOP: "符号链接形成了循环（或层数过多），找不到实际的文件",
+    errno.ENAMETOOLONG: "路径或文件名过长",
+    errno.EIO: "读取时出现输入/输出错误",
+    errno.EAGAIN: "文件暂时无法读取",
+    errno.EBUSY: "文件正被占用",
+    errno.EINVAL: "路径无效",
+    errno.EFBIG: "文件过大",
+    errno.EOVERFLOW: "文件过大",
+}
+_WINDOWS_SHARING_VIOLATION = 32
+
+
+def _os_problem(path: Path, exc: OSError) -> str:
+    if getattr(exc, "winerror", None) == _WINDOWS_SHARING_VIOLATION:
+        return "文件正被其他程序（如 WPS、Excel）占用"
+    if exc.errno == errno.ENOENT and os.path.lexists(path):
+        return "这是一个指向不存在文件的符号链接"
+    known = _OS_PROBLEMS.get(exc.errno or 0)
+    if known:
+        return known
+    code = errno.errorcode.get(exc.errno or 0, "")
+    detail = ": ".join(p for p in (code, exc.strerror or "") if p) or type(exc).__name__
+    return f"无法读取（{visible(detail)}）"
+
+
+def _os_hint(exc: OSError) -> str | None:
+    if getattr(exc, "winerror", None) == _WINDOWS_SHARING_VIOLATION:
+        return "请关闭打开该文件的程序后重试。"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "请检查文件的权限，或换一个有权限的用户运行。"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "请把文件移到路径较短的文件夹，或改短文件名。"
+    return None
 
 
 def decode(raw: bytes, name: str) -> str:
-    """UTF-8 text of ``raw``, with a plain message for binary or GBK files."""
+    """UTF-8 text of ``raw``, with a plain message for binary, UTF-16 or GBK files."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or re.match(rb"(?:[^\x00]\x00){4}", raw):
+        raise InvalidInputError(
+            "文件是 UTF-16 编码（记事本的“Unicode”）",
+            hint="请用记事本或 WPS“另存为”并选择 UTF-8 编码。",
+            file=name,
+        )
     if b"\x00" in raw[:8192]:
         raise InvalidInputError(
             "这不是文本文件（含有二进制数据）",
@@ -116,11 +219,118 @@ def decode(raw: bytes, name: str) -> str:
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of a byte offset, counting LF, CR and CRLF as editors do."""
     before = raw[:offset]
-    line = before.count(b"\n") + 1
-    start = before.rfind(b"\n") + 1
+    breaks = list(re.finditer(rb"\r\n|\r|\n", before))
+    start = breaks[-1].end() if breaks else 0
+    start = start + 3 if not breaks and before.startswith(b"\xef\xbb\xbf") else start
     column = len(before[start:].decode("utf-8", errors="replace")) + 1
-    return line, column
+    return len(breaks) + 1, column
+
+
+# ---------------------------------------------------------------- constructing plain data
+
+_CORE = "tag:yaml.org,2002:"
+# The tags a file may use, and the kind of node each applies to. ``value`` is what ruamel
+# resolves a plain "=" to: a string here, as YAML 1.2 has it.
+_PLAIN: dict[str, type[Any]] = {
+    **{
+        _CORE + t: ScalarNode for t in ("null", "bool", "int", "float", "str", "timestamp", "value")
+    },
+    _CORE + "seq": SequenceNode,
+    _CORE + "map": MappingNode,
+}
+_MERGE = _CORE + "merge"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _PlainData(BaseConstructor):
+    """Builds plain data only, and says in Chinese, at the node, why it will not.
+
+    Plain data is what the models read: mappings with scalar keys, lists, strings,
+    numbers, booleans and nulls (timestamps stay strings). Other tags, lists or mappings
+    as keys, bad merge keys and values a tag cannot build (``!!int abc``) are refused with
+    :class:`~cdo_cli.yaml_errors.Refused` before ruamel raises a ValueError, a TypeError
+    or an English message about them.
+    """
+
+    def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
+        name = str(node.tag if tag is None else tag)
+        kind = _PLAIN.get(name)
+        if kind is None:
+            raise why.refused_tag(node, name)
+        if not isinstance(node, kind):
+            raise why.wrong_kind(node, name, kind)
+        if kind is MappingNode:
+            _check_mapping(node, set())
+            return super().construct_non_recursive_object(node, tag)
+        if kind is SequenceNode:
+            return super().construct_non_recursive_object(node, tag)
+        if _SURROGATE.search(node.value):
+            raise why.lone_surrogate(node)
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+            raise why.bad_scalar(node, name) from None
+
+    def check_mapping_key(
+        self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+    ) -> bool:
+        """True for a new key; a duplicate is refused, naming the line of the first."""
+        if key not in mapping:
+            return True
+        own = node.value[len(getattr(node, "merge", None) or ()) :]
+        first = next(
+            (k for k, _ in own if k is not key_node and self.construct_object(k, deep=True) == key),
+            None,
+        )
+        raise why.duplicate_key(key, key_node, first)
+
+
+def _check_mapping(node: Any, seen: set[int]) -> None:
+    """Keys are scalars; a merge key ``<<`` appears once and merges mappings."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    merged = False
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise why.complex_key(key_node)
+        if key_node.tag != _MERGE:
+            continue
+        if merged:
+            raise why.duplicate_merge(key_node)
+        merged = True
+        parts = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        for part in parts:
+            if not isinstance(part, MappingNode):
+                raise why.bad_merge(part)
+            _check_mapping(part, seen)
+
+
+class _Constructor(_PlainData, SafeConstructor):
+    """Safe constructor of plain data that leaves timestamps as strings for pydantic."""
+
+
+_Constructor.add_constructor(_CORE + "timestamp", SafeConstructor.construct_yaml_str)
+_Constructor.add_constructor(_CORE + "value", SafeConstructor.construct_yaml_str)
+
+
+class _PositionConstructor(_PlainData, RoundTripConstructor):
+    """Round-trip constructor (keeps positions) of plain data, timestamps as strings."""
+
+
+_PositionConstructor.add_constructor(_CORE + "timestamp", RoundTripConstructor.construct_yaml_str)
+_PositionConstructor.add_constructor(_CORE + "value", RoundTripConstructor.construct_yaml_str)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """No ruamel warning reaches the terminal; a reused anchor is an error, as in the C parser."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", ReusedAnchorWarning)
+        yield
 
 
 class _CResolver(VersionedResolver):
@@ -220,8 +430,8 @@ def _looks_deep(text: str) -> bool:
 
 
 _NO_KEY = object()
-_SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float")}
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SCALAR_TAGS = {_CORE + t for t in ("null", "bool", "int", "float")}
+_TEXT_TAGS = {_CORE + "timestamp", _CORE + "value"}  # kept as text (_Constructor)
 
 
 def _load_c(text: str) -> tuple[Any, bool]:
@@ -237,6 +447,8 @@ def _load_c(text: str) -> tuple[Any, bool]:
     """
     try:
         return _from_events(text), True
+    except why.Refused:
+        raise  # a value that cannot be built: ruamel's loader would refuse it too
     except (_Unusual, YAMLError):
         return _yaml(pure=False).load(text), False
 
@@ -258,7 +470,7 @@ def _from_events(text: str) -> Any:
                 raise _Unusual
             node = event.value
             tag = implicit_tag(node) if event.implicit[0] else None
-            if tag is not None and tag != _TIMESTAMP:  # timestamps stay text (_Constructor)
+            if tag is not None and tag not in _TEXT_TAGS:
                 if tag not in _SCALAR_TAGS:
                     raise _Unusual
                 node = construct(ScalarNode(tag, node, event.start_mark, event.end_mark))
@@ -298,80 +510,86 @@ def _from_events(text: str) -> Any:
 
 def parse(source: Source) -> Any:
     """Parse YAML text into plain data, raising InvalidInputError with a position."""
-    text = source.text
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    if not source.text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in why.yaml_lines(source.text)
     ):
-        what = "文件是空的" if not text.strip() else "文件只有注释，没有内容"
+        what = "文件是空的" if not source.text.strip() else "文件只有注释，没有内容"
         raise InvalidInputError(what, hint="可用 cdo init 生成模板。", file=source.name)
+    text, back = _stand_ins(source.text)
+    name = source.name
     try:
-        with _gc_paused():
+        with _gc_paused(), _quiet():
             if _looks_deep(text):
                 data, plain = _yaml(pure=True).load(text), False
             else:
                 data, plain = _load_c(text)
+    except why.Refused as exc:
+        raise exc.to_error(name, back) from None
     except MarkedYAMLError as exc:
-        raise _syntax_error(source, exc) from None
+        raise why.syntax_error(name, source.text, exc, back) from None
+    except ReaderError as exc:
+        raise why.reader_error(name, source.text, exc.character, exc.position) from None
+    except ReusedAnchorWarning as exc:
+        raise why.anchor_warning_error(name, source.text, exc) from None
     except RecursionError:
         raise InvalidInputError(
-            "嵌套层数过深，无法处理", hint=f"嵌套不应超过 {_MAX_DEPTH} 层。", file=source.name
+            "嵌套层数过深，无法处理", hint=f"嵌套不应超过 {_MAX_DEPTH} 层。", file=name
         ) from None
-    except YAMLError as exc:  # errors without a mark
-        raise InvalidInputError(f"YAML 无法解析：{exc}", file=source.name) from None
+    except YAMLError as exc:  # any other, without a mark
+        raise why.other_error(name, exc) from None
     if not plain:  # plain data has no aliases, and its nesting was checked as it was read
         _check_shape(source, data)
+    return _restore(data, back) if back else data
+
+
+# NEL, LS and PS end a line in YAML 1.1, and for both of ruamel's parsers (which count
+# lines differently around them: the C one does, the Python one does not). In YAML 1.2,
+# as in Notepad and VS Code, they are characters like any other; they are read as such
+# by standing private-use characters the file does not use in for them while it is parsed.
+_NOT_BREAKS = "\x85\u2028\u2029"
+
+
+def _stand_ins(text: str) -> tuple[str, dict[int, str]]:
+    """``text`` with NEL, LS and PS replaced, and the table that puts them back."""
+    present = [ch for ch in _NOT_BREAKS if ch in text]
+    if not present:
+        return text, {}
+    free = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    there = {ch: stand_in for ch, stand_in in zip(present, free, strict=False)}
+    if len(there) < len(present):  # every private-use character is taken: leave as is
+        return text, {}
+    return text.translate({ord(k): v for k, v in there.items()}), {
+        ord(v): k for k, v in there.items()
+    }
+
+
+def _restore(data: Any, table: dict[int, str]) -> Any:
+    """Put the characters :func:`_stand_ins` replaced back into every string and key."""
+    if isinstance(data, str):
+        return data.translate(table)
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            items = list(node.items())
+            node.clear()
+            for key, value in items:
+                node[key.translate(table) if isinstance(key, str) else key] = (
+                    value.translate(table) if isinstance(value, str) else value
+                )
+                if isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if isinstance(value, str):
+                    node[i] = value.translate(table)
+                elif isinstance(value, dict | list):
+                    stack.append(value)
     return data
-
-
-def _syntax_error(source: Source, exc: MarkedYAMLError) -> InvalidInputError:
-    mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else 1
-    column = mark.column + 1 if mark else 1
-    problem = (exc.problem or exc.context or "语法错误").strip()
-    hint = None
-    lines = source.text.splitlines()
-    bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "duplicate key" in problem or "found duplicate key" in str(exc):
-        key = re.search(r'duplicate key "(.*?)"', str(exc))
-        what = f"重复的键“{key.group(1)}”" if key else "重复的键"
-        return InvalidInputError(
-            what, hint="同一层中每个键只能出现一次，请合并或删除重复项。", file=source.name,
-            line=line, column=column,
-        )  # fmt: skip
-    if "could not determine a constructor" in problem:
-        tag = re.search(r"tag '([^']*)'", problem)
-        return InvalidInputError(
-            f"不允许的 YAML 标签 {tag.group(1) if tag else ''}".rstrip(),
-            hint="cdo 只读取普通数据，不执行任何标签（如 !!python/object）。请删除该标签。",
-            file=source.name, line=line, column=column,
-        )  # fmt: skip
-    if "\t" in bad_line[: max(column, 1)] or "\t" in bad_line.split("#")[0].lstrip(" ")[:1]:
-        hint = "YAML 不能用制表符（Tab）缩进，请改用空格。"
-    chinese = next((zh for en, zh in _SYNTAX if en in problem), None)
-    if chinese:
-        hint = hint or chinese[1]
-        problem = f"{chinese[0]}（{problem}）"
-    return InvalidInputError(
-        f"YAML 语法错误：{problem}", hint=hint, file=source.name, line=line, column=column
-    )
-
-
-# ruamel.yaml's problems in Chinese, with what to do; the English stays for searching.
-_SYNTAX = [
-    ("did not find expected node content", ("此处缺少内容", "检查上一行是否多了“-”或“:”。")),
-    ("did not find expected ',' or ']'", ("方括号 [ ] 没有闭合", "补上“]”，或在各项之间加“,”。")),
-    ("did not find expected ',' or '}'", ("花括号 { } 没有闭合", "补上“}”，或在各项之间加“,”。")),
-    (
-        "mapping values are not allowed",
-        ("此处不能出现“:”", "冒号后要有空格；含冒号的文字请加引号。"),
-    ),
-    ("could not find expected ':'", ("缺少“:”", "键和值之间用“: ”分开。")),
-    ("did not find expected key", ("缩进没有对齐", "同一层的键要用相同数量的空格缩进。")),
-    ("expected <block end>", ("缩进没有对齐", "同一层的键要用相同数量的空格缩进。")),
-    ("found unexpected end of stream", ("文件意外结束", "检查引号或括号是否成对。")),
-    ("found undefined alias", ("引用了未定义的别名（*）", "删除 * 引用，直接写出内容。")),
-    ("cannot start any token", ("此处有 YAML 不允许的字符", "如“@”“`”开头的文字请加引号。")),
-]
 
 
 def _check_shape(source: Source, data: Any) -> None:
@@ -423,10 +641,14 @@ def position_finder(source: Source) -> Callable[[tuple[str | int, ...], bool], P
     for positions at the first question, not before.
     """
     trees: list[Any] = []
+    text, back = _stand_ins(source.text)
+    there = {ord(v): k for k, v in back.items()}
 
     def find(path: tuple[str | int, ...], at_key: bool = False) -> Position:
         if not trees:
-            trees.append(_position_tree(source.text))
+            trees.append(_position_tree(text))
+        if there:
+            path = tuple(k.translate(there) if isinstance(k, str) else k for k in path)
         tree = node = trees[0]
         best: Position = (1, 1) if tree is not None else (None, None)
         for key in path:
@@ -466,18 +688,20 @@ def _position_tree(text: str) -> Any:
     roster; for plain data the same positions come from the C parser's nodes in a tenth
     of that. Anything unusual (see :func:`_load_c`) still goes to the round-trip loader.
     """
-    if not _looks_deep(text) and not _ODD_BREAKS.search(text):
-        with _gc_paused():
-            try:
-                return _tree_from_nodes(text)
-            except (_Unusual, YAMLError):
-                pass
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _PositionConstructor
-    try:
-        return yaml.load(text)
-    except (YAMLError, RecursionError, ValueError):
-        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # parse() has reported what matters
+        if not _looks_deep(text) and not _ODD_BREAKS.search(text):
+            with _gc_paused():
+                try:
+                    return _tree_from_nodes(text)
+                except (_Unusual, YAMLError):
+                    pass
+        yaml = YAML(typ="rt")
+        yaml.Constructor = _PositionConstructor
+        try:
+            return yaml.load(text)
+        except (YAMLError, RecursionError):
+            return None
 
 
 class _LineCol:

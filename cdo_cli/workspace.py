@@ -56,12 +56,13 @@ class Workspace:
     def check_roster(self, path: Path) -> RosterCheck:
         """Read a roster and run every check on it (UnreadableError if it cannot be read)."""
         if path not in self._rosters:
+            from .loading import display_name
             from .roster_checks import check_roster
 
             loaded, findings = load_roster(path, self.registry)
             if loaded is not None:
                 findings += place(loaded.source, check_roster(loaded))
-            name = loaded.name if loaded is not None else str(path)
+            name = loaded.name if loaded is not None else display_name(path)
             self._rosters[path] = RosterCheck(path, name, loaded, findings)
         return self._rosters[path]
 

@@ -87,6 +87,7 @@ def policy_check(
       cdo policy check policies/shantou.yaml
     """
     from ..errors import CdoError
+    from ..loading import display_name
     from ..policy_loading import check_file
 
     if fmt not in ("text", "json"):
@@ -97,7 +98,7 @@ def policy_check(
     for path in files:
         try:
             findings += check_file(path)[1]
-            checked.append(str(path))
+            checked.append(display_name(path))
         except CdoError as exc:
             unreadable.append(exc)
     report(findings, fmt, checked, unreadable=unreadable)
