@@ -1,9 +1,16 @@
 """Reading YAML files safely, fast, and with positions for the messages.
 
+Only regular files are read, and at most MAX_BYTES of them; the kind of file is checked
+before it is opened, so a FIFO or a device never blocks a command. Names are shown with
+undecodable bytes and control characters escaped.
+
 Files are parsed with ruamel.yaml's C parser where installed: plain data is built
 straight from its events, anything else by ruamel's safe loader; no tags that run code
-are ever constructed. Dates stay strings so that pydantic reports a date like
-2023-13-45 at its key instead of the parser failing on it.
+are ever constructed. Only plain data is built (see :class:`_PlainData`): every key is
+text, dates stay strings so that pydantic reports a date like 2023-13-45 at its key
+instead of the parser failing on it, and anything else is refused at its place, in
+Chinese (see yaml_errors). Lines are counted as YAML 1.2 and editors count them: LF, CR
+and CRLF, not NEL, LS or PS.
 
 Line and column numbers come from a second parse, made only when there is something to
 report: the C parser's nodes, placed where ruamel's round-trip loader would place them,
@@ -241,6 +248,7 @@ _PLAIN: dict[str, type[Any]] = {
     _CORE + "map": MappingNode,
 }
 _MERGE = _CORE + "merge"
+_STR_TAG = _CORE + "str"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -297,6 +305,10 @@ def _check_mapping(node: Any, seen: set[int]) -> None:
         if not isinstance(key_node, ScalarNode):
             raise why.complex_key(key_node)
         if key_node.tag != _MERGE:
+            if str(key_node.tag) in _PLAIN:
+                # Every key cdo reads is a name: ``1:`` or ``true:`` is the text "1" or
+                # "true", to be reported as an unknown name, not as a number.
+                key_node.tag = _STR_TAG
             continue
         if merged:
             raise why.duplicate_merge(key_node)
@@ -304,7 +316,7 @@ def _check_mapping(node: Any, seen: set[int]) -> None:
         parts = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
         for part in parts:
             if not isinstance(part, MappingNode):
-                raise why.bad_merge(part)
+                raise why.bad_merge(key_node, part)
             _check_mapping(part, seen)
 
 
@@ -469,12 +481,25 @@ def _from_events(text: str) -> Any:
             if event.anchor is not None or event.tag is not None:
                 raise _Unusual
             node = event.value
+            parent = stack[-1]
+            if parent.__class__ is dict and keys[-1] is _NO_KEY:
+                # A key: text as written (see _check_mapping).
+                if node in parent or (node == "<<" and event.implicit[0]):
+                    raise _Unusual  # a duplicate to be reported as such, or a merge
+                keys[-1] = node
+                continue
             tag = implicit_tag(node) if event.implicit[0] else None
             if tag is not None and tag not in _TEXT_TAGS:
                 if tag not in _SCALAR_TAGS:
                     raise _Unusual
                 node = construct(ScalarNode(tag, node, event.start_mark, event.end_mark))
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if parent.__class__ is dict:
+                parent[keys[-1]] = node
+                keys[-1] = _NO_KEY
+            else:
+                parent.append(node)
+            continue
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
                 raise _Unusual
             node = {} if kind is MappingStartEvent else []
@@ -490,10 +515,7 @@ def _from_events(text: str) -> Any:
         if parent.__class__ is dict:
             key = keys[-1]
             if key is _NO_KEY:
-                if node.__class__ is dict or node.__class__ is list or node in parent:
-                    raise _Unusual  # a complex key, or a duplicate to be reported as such
-                keys[-1] = node
-                continue  # a key is never a container here
+                raise _Unusual  # a list or a mapping as a key, for ruamel's loader to refuse
             parent[key] = node
             keys[-1] = _NO_KEY
         else:
@@ -700,7 +722,7 @@ def _position_tree(text: str) -> Any:
         yaml.Constructor = _PositionConstructor
         try:
             return yaml.load(text)
-        except (YAMLError, RecursionError):
+        except (YAMLError, RecursionError, ValueError):
             return None
 
 
@@ -731,10 +753,11 @@ class _Seq(list[Any]):
     lc: _LineCol
 
 
-_KEY_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float")}
+_KEY_TAGS = {_CORE + t for t in ("str", "null", "bool", "int", "float", "timestamp", "value")}
 _DOCUMENT_MARKERS = ("---", "...")
-# Line breaks other than \n and \r\n, which the two parsers might count differently.
-_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+# A lone CR (an old Mac file): _value_position and _line_column count \n only. (NEL, LS
+# and PS never reach here: see _stand_ins.)
+_ODD_BREAKS = re.compile("\r(?!\n)")
 _LEAF = object()  # stands for a scalar below the top: its value is never asked for
 
 
@@ -756,11 +779,11 @@ def _tree_from_nodes(text: str) -> Any:
             for key_node, value_node in node.value:
                 if (
                     not isinstance(key_node, ScalarNode)
-                    or key_node.tag not in _KEY_TAGS
+                    or str(key_node.tag) not in _KEY_TAGS
                     or _is_empty(key_node)
                 ):
                     raise _Unusual
-                key = loader.construct_object(key_node)
+                key = key_node.value  # keys are text as written (see _check_mapping)
                 if key in mapping:
                     raise _Unusual
                 mapping[key] = build(value_node)
@@ -782,7 +805,7 @@ def _tree_from_nodes(text: str) -> Any:
     if root is None:
         return None
     if isinstance(root, ScalarNode):
-        if root.tag not in _KEY_TAGS:
+        if str(root.tag) not in _KEY_TAGS:
             raise _Unusual
         return loader.construct_object(root)
     return build(root)

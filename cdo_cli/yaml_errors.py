@@ -154,12 +154,13 @@ def duplicate_merge(key_node: Any) -> Refused:
     )  # fmt: skip
 
 
-def bad_merge(value_node: Any) -> Refused:
-    """A ``<<`` whose value is not a mapping or a list of mappings."""
+def bad_merge(key_node: Any, value_node: Any) -> Refused:
+    """A ``<<`` whose value is not a mapping or a list of mappings (placed at the ``<<``:
+    the value may be an alias of a node defined elsewhere)."""
     return Refused(
         f"合并键“<<”的值应是键值对（或键值对的列表），这里是{_KIND_NAMES[type(value_node)]}",
         "写成 <<: *锚点名，锚点指向一组键值对；或删除“<<”一行。",
-        value_node.start_mark,
+        key_node.start_mark,
     )
 
 
@@ -309,8 +310,12 @@ def _chinese(problem: str, context: str, bad_line: str, column: int) -> tuple[st
         return "此处有制表符（Tab）", "YAML 不能用制表符（Tab）缩进，请改用空格。"
     if "quoted scalar" in context and "end of stream" in problem:
         return _UNCLOSED_QUOTE
-    if "expected key" in problem and re.search(r"""['"] +$""", bad_line[: column - 1]):
-        return "引号后面还有文字", "整段文字都要放在引号里，如 '张三（副局长）'。"
+    if "expected key" in problem or "expected <block end>" in problem:
+        if re.search(r"""['"] +$""", bad_line[: column - 1]):
+            return "引号后面还有文字", "整段文字都要放在引号里，如 '张三（副局长）'。"
+        if bad_line[column - 1 : column] in ("]", "}"):
+            closing = bad_line[column - 1]
+            return f"多了一个“{closing}”", "删除多余的括号，或检查括号是否成对。"
     for keys, zh, hint in _SYNTAX:
         if any(key in problem or key in context for key in keys):
             return zh, hint
