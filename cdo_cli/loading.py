@@ -51,7 +51,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 from . import yaml_errors as why
-from .errors import InvalidInputError, UnreadableError
+from .errors import InvalidInputError, UnreadableError, os_reason
 from .text import visible
 
 # Deeper than this, the C parser recurses far enough to crash the interpreter;
@@ -151,6 +151,8 @@ def _too_large(name: str, size: int) -> UnreadableError:
     )
 
 
+# What reading a file most often runs into, said for a file to read; anything else in
+# errors.os_reason's words.
 _OS_PROBLEMS = {
     errno.ENOENT: "文件不存在",
     errno.EACCES: "没有读取权限",
@@ -159,10 +161,6 @@ _OS_PROBLEMS = {
     errno.ENOTDIR: "路径中的某一级不是文件夹",
     errno.ELOOP: "符号链接形成了循环（或层数过多），找不到实际的文件",
     errno.ENAMETOOLONG: "路径或文件名过长",
-    errno.EIO: "读取时出现输入/输出错误",
-    errno.EAGAIN: "文件暂时无法读取",
-    errno.EBUSY: "文件正被占用",
-    errno.EINVAL: "路径无效",
     errno.EFBIG: "文件过大",
     errno.EOVERFLOW: "文件过大",
 }
@@ -177,9 +175,9 @@ def _os_problem(path: Path, exc: OSError) -> str:
     known = _OS_PROBLEMS.get(exc.errno or 0)
     if known:
         return known
-    code = errno.errorcode.get(exc.errno or 0, "")
-    detail = ": ".join(p for p in (code, exc.strerror or "") if p) or type(exc).__name__
-    return f"无法读取（{visible(detail)}）"
+    reason = visible(os_reason(exc))
+    chinese = exc.errno is not None and not reason.startswith(exc.strerror or type(exc).__name__)
+    return f"无法读取：{reason}" if chinese else f"无法读取（{reason}）"
 
 
 def _os_hint(exc: OSError) -> str | None:

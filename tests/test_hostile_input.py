@@ -2,7 +2,8 @@
 no traceback or English sentence from ruamel, for rosters and for scheme files alike.
 
 Exit 1 when a file was read but is not valid (a ``yaml-invalid`` finding in ``validate`` and
-``policy check``); exit 2 when it cannot be read at all.
+``policy check``); exit 2 when it cannot be read at all, or when it is a scheme a command
+needs (``--policies``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from typing import Any
 import pytest
 
 from cdo_cli import loading
-from cdo_cli.text import visible
 from conftest import ROOT
 
 Cli = Callable[..., Any]
@@ -32,6 +32,7 @@ _ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,']+[A-Za-z<>'-]+){2,}")
 def _no_bare_english(text: str) -> None:
     outside = re.sub(r"（[^（）]*）", "", text)
     outside = re.sub(r"\[[a-z-]+\]", "", outside)  # finding codes
+    outside = re.sub(r"cdo(?: [a-z-]+)+", "", outside)  # commands to run
     assert not _ENGLISH.search(outside), text
     for word in ("Traceback", "Warning", "Error", "second occurrence", "Keys should be"):
         assert word not in text, text
@@ -65,8 +66,9 @@ def _check_everywhere(
         text_run = cli(*args)
         assert f"  {line}:{column} " in text_run.output
         _no_bare_english(text_run.output)
+    # A scheme a command needs that has errors: the command cannot run (exit 2).
     shown = cli("--policies", str(folder), "policy", "show", "bad")
-    assert shown.exit_code == 1, shown.output
+    assert shown.exit_code == 2, shown.output
     assert f"{scheme}:{line}:{column}: " in shown.stderr and message in shown.stderr
     _no_bare_english(shown.output)
     overdue = cli("overdue", "--roster", str(roster), "--as-of", "2023-11-01")
@@ -382,19 +384,39 @@ def test_size_limit_holds_for_files_that_claim_no_size(
     assert "文件过大" in result.stderr
 
 
-def test_no_read_permission(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("code", "winerror", "message"),
+    [
+        (errno.EACCES, None, "roster.yaml: 没有读取权限"),
+        (errno.EACCES, 32, "roster.yaml: 文件正被其他程序（如 WPS、Excel）占用"),
+        (errno.EIO, None, "roster.yaml: 无法读取：读写出错"),
+        (errno.ENXIO, None, "roster.yaml: 无法读取（"),
+    ],
+)
+def test_open_refused(
+    cli: Cli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    code: int,
+    winerror: int | None,
+    message: str,
+) -> None:
     # Tests run as root here, for whom chmod 000 changes nothing: the refusal is simulated
     # where the file is opened (test_no_read_permission_for_real runs it for real elsewhere).
     (tmp_path / "roster.yaml").write_text("scheme: puning\n", encoding="utf-8")
 
     def refuse(path: Any, flags: int, *args: Any) -> int:
-        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        exc = OSError(code, os.strerror(code), str(path))
+        if winerror is not None:
+            exc.winerror = winerror  # as Windows sets it for a file another program has open
+        raise exc
 
     monkeypatch.setattr(loading.os, "open", refuse)
-    result = cli("validate", "roster.yaml")
-    assert result.exit_code == 2
-    assert "roster.yaml: 没有读取权限" in result.stderr
-    _no_bare_english(result.output)
+    for args in (("validate",), ("policy", "check")):
+        result = cli(*args, "roster.yaml")
+        assert result.exit_code == 2
+        assert message in result.stderr
+        _no_bare_english(result.output)
 
 
 @pytest.mark.skipif(
@@ -474,15 +496,3 @@ def test_control_characters_in_a_name_are_shown_not_obeyed(cli: Cli, tmp_path: P
     missing = cli("validate", "无\x07此文件.yaml")
     assert missing.exit_code == 2
     assert "无\\x07此文件.yaml: 文件不存在" in missing.stderr
-
-
-def test_visible() -> None:
-    assert visible("普通 text\\path") == "普通 text\\path"
-    assert (
-        visible("a\x00b\tc\nd\x1b[0m\x7f\x85\x9f") == "a\\x00b\\x09c\\x0ad\\x1b[0m\\x7f\\x85\\x9f"
-    )
-    assert visible("\u202a\u202e\u2066\u2069\u200e\u200f\u061c") == (
-        "\\u202a\\u202e\\u2066\\u2069\\u200e\\u200f\\u061c"
-    )
-    assert visible("\ufffe\uffff\u2028\u2029\udcff") == "\\ufffe\\uffff\\u2028\\u2029\\udcff"
-    assert visible("\ufffd😀") == "\ufffd😀"
