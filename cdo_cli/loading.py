@@ -290,7 +290,8 @@ class _PlainData(BaseConstructor):
             (k for k, _ in own if k is not key_node and self.construct_object(k, deep=True) == key),
             None,
         )
-        raise why.duplicate_key(key, key_node, first)
+        line = first.start_mark.line + 1 if first is not None else None
+        raise why.duplicate_key(key, key_node.start_mark, line)
 
 
 def _check_mapping(node: Any, seen: set[int]) -> None:
@@ -449,18 +450,31 @@ def _load_c(text: str) -> tuple[Any, bool]:
 
     ruamel's own loader first builds a node (with two marks) for every value and only
     then the data; for a province-sized roster that took as long as everything else
-    together, and most of its memory. Files that use anything beyond untagged mappings,
-    lists and scalars (anchors, aliases, tags, merge keys, complex or duplicate keys,
-    several documents, nesting deeper than allowed), or that do not parse, go to ruamel's
-    loader, which gives the same data, or the same error, it always has. The flag is True
-    for data read from events.
+    together, and most of its memory. Files that use anything beyond mappings, lists and
+    scalars with plain tags (anchors, aliases, merge keys, tagged lists or mappings,
+    complex keys, several documents, nesting deeper than allowed) go to ruamel's loader,
+    which gives the same data, or the same error. An error the C parser raises, a value
+    that cannot be built and a duplicate key are reported straight away: ruamel's loader
+    would only say the same after loading the whole file again. The flag is True for
+    data read from events.
     """
     try:
         return _from_events(text), True
-    except why.Refused:
-        raise  # a value that cannot be built: ruamel's loader would refuse it too
-    except (_Unusual, YAMLError):
+    except _Duplicate as dup:
+        first = _first_key_line(text, dup.mapping, dup.key)
+        raise why.duplicate_key(dup.key, dup.mark, first) from None
+    except _Unusual:
         return _yaml(pure=False).load(text), False
+
+
+class _Duplicate(Exception):
+    """A key seen twice in one mapping (the ``mapping``-th list or mapping of the file)."""
+
+    def __init__(self, mapping: int, key: str, mark: Any) -> None:
+        super().__init__(key)
+        self.mapping = mapping
+        self.key = key
+        self.mark = mark
 
 
 def _from_events(text: str) -> Any:
@@ -472,24 +486,36 @@ def _from_events(text: str) -> Any:
     root: list[Any] = []
     stack: list[Any] = [root]  # the containers being filled, innermost last
     keys: list[Any] = [_NO_KEY]  # for each, the key waiting for its value
+    ordinals = [0]  # for each, which list or mapping of the file it is (for _Duplicate)
+    count = 0
     while True:
         event = get()
         kind = event.__class__
         if kind is ScalarEvent:
-            if event.anchor is not None or event.tag is not None:
+            if event.anchor is not None:
                 raise _Unusual
             node = event.value
+            tag = event.tag
+            if tag is not None and (tag == "!" or (tag == _MERGE and not event.implicit[0])):
+                raise _Unusual  # a non-specific tag, resolved by ruamel's loader
             parent = stack[-1]
             if parent.__class__ is dict and keys[-1] is _NO_KEY:
                 # A key: text as written (see _check_mapping).
-                if node in parent or (node == "<<" and event.implicit[0]):
-                    raise _Unusual  # a duplicate to be reported as such, or a merge
+                if tag is not None and tag not in _PLAIN:
+                    construct(ScalarNode(tag, node, event.start_mark, event.end_mark))  # refused
+                if node == "<<" and event.implicit[0]:
+                    raise _Unusual  # a merge key
+                if node in parent:
+                    raise _Duplicate(ordinals[-1], node, event.start_mark)
                 keys[-1] = node
                 continue
-            tag = implicit_tag(node) if event.implicit[0] else None
-            if tag is not None and tag not in _TEXT_TAGS:
-                if tag not in _SCALAR_TAGS:
-                    raise _Unusual
+            if tag is None:
+                tag = implicit_tag(node) if event.implicit[0] else None
+                if tag is not None and tag not in _TEXT_TAGS:
+                    if tag not in _SCALAR_TAGS:
+                        raise _Unusual
+                    node = construct(ScalarNode(tag, node, event.start_mark, event.end_mark))
+            else:  # an explicit tag: built, or refused, by _PlainData
                 node = construct(ScalarNode(tag, node, event.start_mark, event.end_mark))
             if parent.__class__ is dict:
                 parent[keys[-1]] = node
@@ -501,9 +527,11 @@ def _from_events(text: str) -> Any:
             if event.anchor is not None or event.tag is not None:
                 raise _Unusual
             node = {} if kind is MappingStartEvent else []
+            count += 1
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             stack.pop()
             keys.pop()
+            ordinals.pop()
             continue
         elif kind is DocumentEndEvent:
             break
@@ -518,14 +546,47 @@ def _from_events(text: str) -> Any:
             keys[-1] = _NO_KEY
         else:
             parent.append(node)
-        if node.__class__ is dict or node.__class__ is list:
-            stack.append(node)
-            keys.append(_NO_KEY)
-            if len(stack) > deepest:
-                raise _Unusual  # for _check_shape to report
+        stack.append(node)
+        keys.append(_NO_KEY)
+        ordinals.append(count)
+        if len(stack) > deepest:
+            raise _Unusual  # for _check_shape to report
     if get().__class__ is not StreamEndEvent:
         raise _Unusual  # another document: ruamel's loader says it expected one
     return root[0]
+
+
+def _first_key_line(text: str, mapping: int, key: str) -> int | None:
+    """The line of ``key``'s first occurrence in the ``mapping``-th list or mapping.
+
+    Read again from the events, only when a duplicate was found: keeping every key's line
+    while loading would cost every file what only a faulty one needs.
+    """
+    get = _c_loader(text).get_event
+    count = 0
+    while count < mapping:
+        kind = get().__class__
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
+            count += 1
+        elif kind is StreamEndEvent:
+            return None
+    level, expect_key = 0, True
+    while True:
+        event = get()
+        kind = event.__class__
+        if level == 0 and expect_key:
+            if kind is not ScalarEvent:
+                return None
+            if event.value == key:
+                return int(event.start_mark.line) + 1
+            expect_key = False
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            level += 1
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            level -= 1
+            expect_key = level == 0
+        elif level == 0:
+            expect_key = True  # after a scalar value or an alias
 
 
 def parse(source: Source) -> Any:
@@ -578,15 +639,16 @@ def _stand_ins(text: str) -> tuple[str, dict[int, str]]:
     there = {ch: stand_in for ch, stand_in in zip(present, free, strict=False)}
     if len(there) < len(present):  # every private-use character is taken: leave as is
         return text, {}
-    return text.translate({ord(k): v for k, v in there.items()}), {
-        ord(v): k for k, v in there.items()
-    }
+    for char, stand_in in there.items():
+        text = text.replace(char, stand_in)  # far faster than str.translate on a large text
+    return text, {ord(v): k for k, v in there.items()}
 
 
 def _restore(data: Any, table: dict[int, str]) -> Any:
     """Put the characters :func:`_stand_ins` replaced back into every string and key."""
+    marked = re.compile("[" + "".join(map(chr, table)) + "]").search
     if isinstance(data, str):
-        return data.translate(table)
+        return data.translate(table) if marked(data) else data
     seen: set[int] = set()
     stack = [data]
     while stack:
@@ -595,18 +657,21 @@ def _restore(data: Any, table: dict[int, str]) -> Any:
             continue
         seen.add(id(node))
         if isinstance(node, dict):
-            items = list(node.items())
-            node.clear()
-            for key, value in items:
-                node[key.translate(table) if isinstance(key, str) else key] = (
-                    value.translate(table) if isinstance(value, str) else value
-                )
-                if isinstance(value, dict | list):
+            for key, value in node.items():
+                if isinstance(value, str):
+                    if marked(value):
+                        node[key] = value.translate(table)
+                elif isinstance(value, dict | list):
                     stack.append(value)
+            if any(isinstance(key, str) and marked(key) for key in node):
+                items = list(node.items())
+                node.clear()
+                node.update((k.translate(table) if isinstance(k, str) else k, v) for k, v in items)
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 if isinstance(value, str):
-                    node[i] = value.translate(table)
+                    if marked(value):
+                        node[i] = value.translate(table)
                 elif isinstance(value, dict | list):
                     stack.append(value)
     return data

@@ -130,19 +130,19 @@ def lone_surrogate(node: Any) -> Refused:
 def complex_key(node: Any) -> Refused:
     """A list or a mapping used as a key (``? [a]``, ``{[1]: 2}``)."""
     return Refused(
-        f"键只能是文字或数字，这里是{_KIND_NAMES[type(node)]}",
+        f"键只能是一个名称（文字），这里是{_KIND_NAMES[type(node)]}",
         "请把键写成文字；“?”开头的写法 cdo 不支持。",
         node.start_mark,
     )
 
 
-def duplicate_key(key: Any, key_node: Any, first: Any) -> Refused:
-    """The second occurrence of a key in one mapping."""
-    where = f"（第一次出现在第 {first.start_mark.line + 1} 行）" if first is not None else ""
+def duplicate_key(key: Any, mark: Any, first_line: int | None) -> Refused:
+    """The second occurrence of a key in one mapping (``first_line`` is the first's, 1-based)."""
+    where = f"（第一次出现在第 {first_line} 行）" if first_line is not None else ""
     return Refused(
         f"重复的键“{_snippet(str(key))}”{where}",
         "同一层中每个键只能出现一次，请合并或删除重复项。",
-        key_node.start_mark,
+        mark,
     )
 
 
@@ -262,8 +262,9 @@ def syntax_error(
     """
     problem = (exc.problem or "").strip().translate(restore or {})
     context = (exc.context or "").strip()
+    lines = yaml_lines(text)
     if context.startswith("found duplicate anchor"):
-        return _duplicate_anchor(name, text, exc.context_mark, exc.problem_mark)
+        return _duplicate_anchor(name, lines, exc.context_mark, exc.problem_mark)
     if context.startswith("expected a single document"):
         return _several_documents(name, exc.problem_mark or exc.context_mark)
     mark, other = exc.problem_mark, exc.context_mark
@@ -273,35 +274,34 @@ def syntax_error(
     if mark is None:
         mark, other = other, None
     line, column = _place(mark)
-    zh, hint = _chinese(problem, context, _line_at(text, line), column)
-    if "node content" in problem and _at_end(text, mark):
+    zh, hint = _chinese(problem, context, _line_at(lines, line), column)
+    if "node content" in problem and _at_end(lines, mark):
         zh, hint = "文件意外结束，还缺少内容", "检查方括号 [ ]、花括号 { } 是否成对。"
     if unclosed and other is not None and (other.line, other.column) != (mark.line, mark.column):
         where = f"第 {other.line + 1} 行第 {other.column + 1} 列"
-        zh += f"，在{f'文件末尾（{where}）' if _at_end(text, other) else where}处解析失败"
+        zh += f"，在{f'文件末尾（{where}）' if _at_end(lines, other) else where}处解析失败"
     elif context in _BLOCKS and other is not None and other.line != mark.line:
         zh += f"（{_BLOCKS[context]}从第 {other.line + 1} 行第 {other.column + 1} 列开始）"
     english = problem or context
     message = f"YAML 语法错误：{zh}" + (f"（{english}）" if english else "")
     return InvalidInputError(
         visible(message),
-        hint=_with_breaks(hint, _line_at(text, line)),
+        hint=_with_breaks(hint, _line_at(lines, line)),
         file=name,
         line=line,
         column=column,
     )
 
 
-def _at_end(text: str, mark: Any) -> bool:
-    lines = yaml_lines(text)
+def _at_end(lines: list[str], mark: Any) -> bool:
+    """True when nothing but blanks follows the mark."""
     rest = "".join(lines[mark.line + 1 :]) + (
         lines[mark.line][mark.column :] if mark.line < len(lines) else ""
     )
     return not rest.strip()
 
 
-def _line_at(text: str, line: int) -> str:
-    lines = yaml_lines(text)
+def _line_at(lines: list[str], line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
@@ -334,10 +334,10 @@ def _with_breaks(hint: str | None, line: str) -> str | None:
     return f"{hint}{note}" if hint else note
 
 
-def _duplicate_anchor(name: str, text: str, first: Any, second: Any) -> InvalidInputError:
+def _duplicate_anchor(name: str, lines: list[str], first: Any, second: Any) -> InvalidInputError:
     mark = second or first
     line, column = _place(mark)
-    anchor = re.match(r"&([^\s,\[\]{}]+)", _line_at(text, line)[column - 1 :])
+    anchor = re.match(r"&([^\s,\[\]{}]+)", _line_at(lines, line)[column - 1 :])
     label = f"“&{visible(anchor.group(1))}”" if anchor else ""
     where = f"（第一次在第 {first.line + 1} 行）" if first is not None else ""
     return InvalidInputError(
@@ -352,7 +352,7 @@ def anchor_warning_error(name: str, text: str, warning: Warning) -> InvalidInput
     found = re.findall(r"line (\d+), column (\d+)", str(warning))
     marks = [_Mark(int(line) - 1, int(column) - 1) for line, column in found[:2]]
     first, second = [*marks, None, None][:2]
-    return _duplicate_anchor(name, text, first, second)
+    return _duplicate_anchor(name, yaml_lines(text), first, second)
 
 
 class _Mark:

@@ -99,7 +99,7 @@ def _check_everywhere(
         ("1" + "0" * 5000, "有 5001 位，太长", 0),
         ("{<<: 1}", "合并键“<<”的值应是键值对", 1),
         ("{<<: [1]}", "合并键“<<”的值应是键值对", 1),
-        ("{[1]: 2}", "键只能是文字或数字，这里是列表", 1),
+        ("{[1]: 2}", "键只能是一个名称（文字），这里是列表", 1),
         ('!!int "\\e[31m"', "“\\x1b[31m”不能按 !!int 读成整数", 0),  # ESC shown, not sent
     ],
 )
@@ -112,8 +112,8 @@ def test_values_a_tag_cannot_build(
 @pytest.mark.parametrize(
     ("text", "message", "line", "column"),
     [
-        ("? [[1]]\n: v\n", "键只能是文字或数字，这里是列表", 2, 3),
-        ("? {a: 1}\n: v\n", "键只能是文字或数字，这里是键值对（映射）", 2, 3),
+        ("? [[1]]\n: v\n", "键只能是一个名称（文字），这里是列表", 2, 3),
+        ("? {a: 1}\n: v\n", "键只能是一个名称（文字），这里是键值对（映射）", 2, 3),
         ("b: &b {c: 1}\nd:\n  <<: *b\n  <<: *b\n", "重复的合并键“<<”", 5, 3),
         (
             "b: &b 1\nd:\n  <<: *b\n",
@@ -496,3 +496,35 @@ def test_control_characters_in_a_name_are_shown_not_obeyed(cli: Cli, tmp_path: P
     missing = cli("validate", "无\x07此文件.yaml")
     assert missing.exit_code == 2
     assert "无\\x07此文件.yaml: 文件不存在" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!int abc\n",
+        "a: !!str 1\nb: !!float '2'\nc: !!bool 'true'\nd: !!null ''\n",
+        "!!int 1: x\n!!str 2: y\n",
+        "!!binary YQ==: x\n",
+        "a: !!python/name:os.system\n",
+        "a: 1\nb:\n  c: 1\n  d: [x, {e: 1, f: 2, e: 3}]\n",
+        "- {a: 1}\n- {b: 1, c: [1, 2], b: 2}\n",
+        "a: 1\n'a': 2\n",
+        "'<<': 1\n<<: {b: 2}\n",
+        "x: !!map {a: 1}\n",
+        "x: ! 1\n",
+    ],
+)
+def test_fast_path_reports_as_ruamel_loader_does(text: str) -> None:
+    """Tagged scalars and duplicate keys are settled while reading events, as ruamel's
+    loader (with the same constructor) would settle them after building every node."""
+    from ruamel.yaml import YAML
+
+    def outcome(load: Callable[[], Any]) -> tuple[str, str]:
+        try:
+            return "ok", repr(load())
+        except Exception as exc:  # compared by type and text
+            return type(exc).__name__, str(exc)
+
+    stock = YAML(typ="safe", pure=False)
+    stock.Constructor = loading._Constructor
+    assert outcome(lambda: loading._load_c(text)[0]) == outcome(lambda: stock.load(text))
