@@ -122,7 +122,7 @@ def _read_bytes(path: Path, name: str) -> bytes:
     except ValueError:  # a NUL in the path
         raise UnreadableError(f"{name}: 路径中含有空字符（\\x00），无法打开") from None
     if size > MAX_BYTES:
-        raise _too_large(name, size)
+        raise _too_large(name)  # it grew, or said it was empty (as /proc files do)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
@@ -144,9 +144,11 @@ def _check_kind(name: str, mode: int) -> None:
     )
 
 
-def _too_large(name: str, size: int) -> UnreadableError:
+def _too_large(name: str, size: int | None = None) -> UnreadableError:
+    """``size`` is the size the file claims, None when it was found by reading."""
+    about = f"（约 {round(size / _MIB)} MB）" if size is not None else ""
     return UnreadableError(
-        f"{name}: 文件过大（超过 {size // _MIB} MB），cdo 最多读取 {MAX_BYTES // _MIB} MB",
+        f"{name}: 文件过大{about}，cdo 最多读取 {MAX_BYTES // _MIB} MB",
         hint="请确认选择的是 YAML 名册或方案文件。",
     )
 
