@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -74,6 +74,13 @@ _LIMITS = {
     "too_short": ("min_length", "至少 {} 项"),
 }
 _CJK = re.compile("[\u3400-\u9fff]")
+# Errors that are not about the value written (so an empty value is not the point).
+_NOT_ABOUT_VALUE = {"missing", "extra_forbidden", "value_error", "assertion_error"}
+# Errors after which an example of how the key is written helps.
+_ABOUT_SHAPE = {
+    "missing", "model_type", "model_attributes_type", "dict_type", "mapping_type",
+    "list_type", "string_type", "date_type", "bool_type", "int_type",
+}  # fmt: skip
 
 
 def field_names(models: Iterable[type[BaseModel]]) -> list[str]:
@@ -90,11 +97,16 @@ def findings_from(
     code: str,
     prefix: tuple[str | int, ...] = (),
     model: type[BaseModel] | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    hints: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """One error finding per pydantic error, with its key path and a Chinese message.
 
     ``prefix`` is prepended to every path (for a part validated on its own); ``model``
     is the model validated, so that an unknown key can be told which keys are allowed.
+    ``labels`` names allowed values in Chinese (``government`` 本级政府); ``hints`` says,
+    by key, how a value is written, for a key that is missing or of the wrong type.
     """
     out: list[Finding] = []
     for err in exc.errors(include_url=False):
@@ -102,6 +114,8 @@ def findings_from(
         loc = (*prefix, *inner)
         kind = err["type"]
         message = _MESSAGES.get(kind, "取值无效")
+        # "key:" with nothing after it: say so, instead of "“None”应为日期".
+        empty = err.get("input", 0) is None and kind not in _NOT_ABOUT_VALUE
         if kind in _LIMITS:
             key, text = _LIMITS[kind]
             limit = err.get("ctx", {}).get(key)
@@ -119,11 +133,19 @@ def findings_from(
         elif kind in {"enum", "literal_error"}:
             expected = str(err.get("ctx", {}).get("expected") or "")
             choices = re.findall(r"'([^']*)'", expected)
-            listed = one_of(choices) if choices else expected
-            message = f"{message}：{_value(err)}" + (f"；可选：{listed}" if listed else "")
+            named = {c: _label(labels, loc, c) for c in choices} if labels else {}
+            listed = one_of([f"{c}（{named[c]}）" if named.get(c) else c for c in choices])
+            message = ("没有填写" if empty else f"{message}：{_value(err)}") + (
+                f"；可选：{listed}" if choices else (f"；可选：{expected}" if expected else "")
+            )
+            meant = [c for c, label in named.items() if label and _means(err.get("input"), label)]
+            if meant:
+                hint = f"是否应为“{meant[0]}”（{named[meant[0]]}）？"
         elif kind.startswith("date"):
-            message = f"“{_value(err)}”{message}"
+            message = f"没有填写，{message}" if empty else f"“{_value(err)}”{message}"
             hint = "日期写成 YYYY-MM-DD，且须是真实存在的日期，如 2023-10-30。"
+        elif empty:
+            message = f"没有填写，{message}"
         elif kind == "value_error":
             # Our validators speak Chinese; a library's English reason is not shown.
             reason = str(err.get("ctx", {}).get("error") or "")
@@ -132,8 +154,20 @@ def findings_from(
             message = f"{_field(loc)}：{message}"
         elif kind == "missing":
             message = f"缺少必填项“{loc[-1]}”" if loc else message
+        if hint is None and hints and loc and kind in _ABOUT_SHAPE:
+            hint = hints.get(str(loc[-1]))
         out.append(error(code if kind != "extra_forbidden" else "key-unknown", message, loc, hint))
     return out
+
+
+def _label(labels: Mapping[str, str], loc: tuple[Any, ...], value: str) -> str | None:
+    """The Chinese name of an allowed value, the field's own first (``field.contact``)."""
+    return labels.get(f"{_field(loc)}.{value}") or labels.get(value)
+
+
+def _means(written: Any, label: str) -> bool:
+    """Whether a value written in Chinese names what ``label`` describes (部门 → 政府部门)."""
+    return isinstance(written, str) and len(written) >= 2 and written in label
 
 
 def _value(err: Any) -> str:

@@ -77,7 +77,10 @@ class Unit(Strict):
 
     name: Text = Field(description="文件中的单位全称。")
     aliases: list[Text] = Field(default_factory=list, description="文件中同一单位的其他写法。")
-    kind: UnitKind
+    kind: UnitKind = Field(
+        description="单位类别：government 本级政府、county 县（市、区）、department 政府部门、"
+        "court 司法机关、party 党群机构、vertical 垂直管理单位、institution 事业单位、enterprise 企业。"
+    )
     pilot: bool = Field(False, description="是否为试点单位。")
     tags: list[Text] = Field(
         default_factory=list, description="分组标签，如 attachment3（附件3所列单位）。"
@@ -89,10 +92,18 @@ class Unit(Strict):
 class Selector(Strict):
     """Which units something applies to: named units, or all units matching every filter given."""
 
-    units: list[Text] = Field(default_factory=list, description="按名称列出的单位。")
-    kinds: list[UnitKind] = Field(default_factory=list)
-    tags: list[Text] = Field(default_factory=list)
-    pilot: bool | None = None
+    units: list[Text] = Field(
+        default_factory=list, description="按名称列出的单位（写全称；别名不会选中）。"
+    )
+    kinds: list[UnitKind] = Field(
+        default_factory=list, description="单位类别是其中任何一种的单位；与其他条件同时满足。"
+    )
+    tags: list[Text] = Field(
+        default_factory=list, description="带有其中任何一个标签的单位；与其他条件同时满足。"
+    )
+    pilot: bool | None = Field(
+        None, description="true：试点单位；false：非试点单位；不写：不按试点筛选。"
+    )
 
     def matches(self, unit: Unit) -> bool:
         """True when ``unit`` is named here or meets every filter that is set."""
@@ -110,7 +121,7 @@ class Selector(Strict):
 class Holders(Strict):
     """How many people may hold a role in one unit."""
 
-    min: int = Field(0, ge=0, le=MAX_HOLDERS)
+    min: int = Field(0, ge=0, le=MAX_HOLDERS, description="每个单位至少几人。")
     max: int | None = Field(None, ge=1, le=MAX_HOLDERS, description="空表示文件未规定上限。")
 
 
@@ -130,12 +141,18 @@ class Role(Strict):
     id: Id
     name: Text = Field(description="文件中的职位名称。")
     aliases: list[Text] = Field(default_factory=list)
-    category: Literal["officer", "contact", "support"]
-    applies_to: Selector
+    category: Literal["officer", "contact", "support"] = Field(
+        description="officer：首席数据官等职务；contact：工作联系人；support：支撑团队岗位。"
+    )
+    applies_to: Selector = Field(description="设这个职位的单位。")
     required: bool = Field(description="true：必须设立；false：可以设立。")
     holders: Holders
     eligibility: str | None = Field(None, description="任职条件，照录文件原文；文件未规定为空。")
-    eligibility_rule: EligibilityRule = EligibilityRule.none
+    eligibility_rule: EligibilityRule = Field(
+        EligibilityRule.none,
+        description="检查名册时据此提问：none 不检查、leadership 领导、deputy_or_above 行政副职及以上、"
+        "leadership_team 领导班子成员、principal 主要领导。",
+    )
     qualification: str | None = Field(None, description="对成员资质的要求（如支撑团队）。")
     appointed_by: str | None = Field(None, description="任命机关；文件未规定为空。")
     filed_with: str | None = Field(None, description="备案机关；文件未规定为空。")
@@ -224,11 +241,14 @@ class Obligation(Strict):
 
     id: Id
     title: Text = Field(description="事项名称（中文）。")
-    owed_by: Selector
+    owed_by: Selector = Field(description="承担这一事项的单位。")
     role: Id | None = Field(None, description="由单位中哪一职位承担（如部门首席数据官）。")
     owed_to: str | None = Field(None, description="报送或备案对象；文件未说明为空。")
-    deliverable: Literal["form", "plan", "report", "summary", "appointment", "task"]
-    forms: list[Id] = Field(default_factory=list)
+    deliverable: Literal["form", "plan", "report", "summary", "appointment", "task"] = Field(
+        description="form 附件表格、plan 实施方案、report 报告、summary 工作总结、"
+        "appointment 任命或设立职位、task 工作任务。"
+    )
+    forms: list[Id] = Field(default_factory=list, description="报送的附件表格 id。")
     due: Due | None = Field(None, description="文件未规定日期时为空。")
     due_text: str | None = Field(None, description="无具体日期时文件的说法，如“持续推动”。")
     notes: list[str] = Field(default_factory=list)
@@ -239,7 +259,10 @@ class Column(Strict):
     """One column of a form table: its header as printed, and what fills it."""
 
     header: str | None = Field(description="表头原文；文件无表头时为空。")
-    field: Literal["unit", "index", "name", "title", "phone", "email", "contact", "office"]
+    field: Literal["unit", "index", "name", "title", "phone", "email", "contact", "office"] = Field(
+        description="unit 单位名称、index 序号、name 姓名、title 职务、phone 电话、email 电子邮箱、"
+        "contact 联系方式、office 科室（股室）。"
+    )
 
 
 class FormSection(Strict):
@@ -250,8 +273,8 @@ class FormSection(Strict):
         description="unit_role：本单位某职位的人员；role_list：各单位某职位人员汇总；"
         "unit_list：单位名单。"
     )
-    role: Id | None = None
-    units: Selector | None = None
+    role: Id | None = Field(None, description="由哪个职位的人员填写（unit_role、role_list 必填）。")
+    units: Selector | None = Field(None, description="role_list、unit_list 列出的单位。")
     columns: list[Column] = Field(min_length=1, max_length=MAX_COLUMNS)
     rows: int = Field(1, ge=1, le=MAX_FORM_ROWS, description="空表时留出的填写行数。")
     side_by_side: int = Field(1, ge=1, le=4, description="一行并排几组（如附件3每行两个单位）。")
@@ -304,7 +327,10 @@ class Document(Strict):
     issuer: Text
     doc_number: str | None = Field(None, description="文号；文件未载明为空。")
     issued: dt.date
-    seed: str | None = Field(None, description="shared/seeds 中的原文文件名。")
+    seed: str | None = Field(
+        None,
+        description="原文纯文本在 policies/sources/ 下的文件名（自定义方案：其文件夹的 sources/ 下）。",
+    )
     addressees: str | None = None
     implements: list[Reference] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)
@@ -317,7 +343,11 @@ class Entry(Strict):
 
     id: Id
     title: Text
-    kind: Literal["task", "meeting", "report", "evaluation", "communication", "other"] = "task"
+    kind: Literal["task", "meeting", "report", "evaluation", "communication", "other"] = Field(
+        "task",
+        description="task 主要任务、meeting 会议制度、report 报告制度、evaluation 监督评估、"
+        "communication 沟通联络、other 其他。",
+    )
     summary: str | None = None
     source: Clause
 
