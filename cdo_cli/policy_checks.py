@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from .findings import Finding, error, warning
-from .policy import Scheme, Selector
+from .policy import KIND_LABELS, Role, Scheme, Selector, Unit, UnitKind
 from .suggest import did_you_mean
 from .text import CONTROL_HINT, control_message, controls
 
@@ -24,6 +24,7 @@ def check_scheme(scheme: Scheme) -> list[Finding]:
         *check_references(scheme),
         *check_dates(scheme),
         *check_forms(scheme),
+        *check_todo(scheme),
     ]
 
 
@@ -124,8 +125,9 @@ def _selector_findings(
             out.append(
                 warning(
                     "unit-alias",
-                    f"此处用了别名“{name}”，请写单位全称“{index[name].name}”",
+                    f"此处用了别名“{name}”，没有选中该单位：units 只认单位全称“{index[name].name}”",
                     (*path, "units", i),
+                    f"把“{name}”改为“{index[name].name}”。",
                 )
             )
             continue
@@ -138,8 +140,104 @@ def _selector_findings(
                 error("unit-unknown", f"单位“{name}”不在本方案的单位中", (*path, "units", i), hint)
             )
     if not selector.units and not scheme.select(selector):
-        out.append(warning("selector-empty", "这一选择条件没有选中任何单位", path))
+        out.append(_empty_selector(scheme, selector, path))
     return out
+
+
+def _filters(selector: Selector) -> str:
+    """The filters of a selector as written: ``kinds: county、pilot: true``."""
+    parts = []
+    if selector.kinds:
+        parts.append("kinds: " + "、".join(k.value for k in selector.kinds))
+    if selector.tags:
+        parts.append("tags: " + "、".join(selector.tags))
+    if selector.pilot is not None:
+        parts.append(f"pilot: {str(selector.pilot).lower()}")
+    return "，".join(parts)
+
+
+def _empty_selector(scheme: Scheme, selector: Selector, path: tuple[str | int, ...]) -> Finding:
+    """Why a selector picks nothing: which of its filters no unit meets."""
+    if not _filters(selector):
+        return warning(
+            "selector-empty",
+            "选择条件是空的，没有选中任何单位",
+            path,
+            "用 units 列出单位全称，或用 kinds（单位类别）、tags（标签）、pilot（是否试点）筛选。",
+        )
+    reasons = []
+    kinds = {u.kind for u in scheme.units}
+    tags = {t for u in scheme.units for t in u.tags}
+    missing_kinds = [k.value for k in selector.kinds if k not in kinds]
+    if selector.kinds and len(missing_kinds) == len(selector.kinds):
+        have = "、".join(dict.fromkeys(u.kind.value for u in scheme.units))
+        reasons.append(f"没有单位的 kind 是 {'、'.join(missing_kinds)}（方案中有：{have}）")
+    if selector.tags and not tags & set(selector.tags):
+        have = "、".join(sorted(tags)) or "无"
+        reasons.append(f"没有单位带标签 {'、'.join(selector.tags)}（方案中的标签：{have}）")
+    if selector.pilot is not None and not any(u.pilot == selector.pilot for u in scheme.units):
+        reasons.append(f"没有单位写了 pilot: {str(selector.pilot).lower()}")
+    hint = (
+        "；".join(reasons) if reasons else "每个条件单独都能选中单位，但没有单位同时满足全部条件。"
+    )
+    return warning("selector-empty", f"按 {_filters(selector)} 没有选中任何单位", path, hint)
+
+
+# Words in a role's name that say where it is set up, and the kinds that contradict them.
+_OTHER_BODIES = {UnitKind.government, UnitKind.county}
+_NAME_KINDS: tuple[tuple[tuple[str, ...], str, frozenset[UnitKind]], ...] = (
+    (("部门",), "部门", frozenset(_OTHER_BODIES)),
+    # "县（区）政府首席数据官" is a county's, "县政府首席数据官" in a county's own scheme
+    # the government's: a name with 政府 allows both.
+    (("政府",), "政府", frozenset(set(UnitKind) - _OTHER_BODIES)),
+    (("县", "区（", "区(", "区首席"), "县（市、区）", frozenset(set(UnitKind) - {UnitKind.county})),
+)
+
+
+def _listed(units: list[Unit]) -> str:
+    names = "、".join(u.name for u in units[:5])
+    return f"{names}等 {len(units)} 个单位" if len(units) > 5 else f"{names}（{len(units)} 个）"
+
+
+def _broad_role(scheme: Scheme, role: Role, path: tuple[str | int, ...]) -> list[Finding]:
+    """A role whose filters pick units the author likely did not mean."""
+    picked = [u for u in scheme.select(role.applies_to) if u.name not in role.applies_to.units]
+    if not picked:
+        return []
+    for words, place_name, contradicting in _NAME_KINDS:
+        if not any(w in role.name for w in words):
+            continue
+        wrong = [u for u in picked if u.kind in contradicting]
+        if wrong:
+            kinds = "、".join(dict.fromkeys(KIND_LABELS[u.kind] for u in wrong))
+            return [
+                warning(
+                    "selector-broad",
+                    f"职位“{role.name}”按名称应设在{place_name}，但按 {_filters(role.applies_to)} "
+                    f"还选中了{kinds}：{_listed(wrong)}",
+                    path,
+                    f"用 kinds 写出单位类别（如 kinds: [{_kinds_hint(place_name)}]）或用 tags、"
+                    "units 选择；若原文确实如此，可在 notes 中说明。",
+                )
+            ]
+        break  # the first word found decides
+    governments = [u for u in picked if u.kind is UnitKind.government]
+    if governments and len(picked) > len(governments):
+        return [
+            warning(
+                "selector-broad",
+                f"职位“{role.name}”按 {_filters(role.applies_to)} 选中了本级政府"
+                f"“{governments[0].name}”，也选中了其他单位：{_listed(picked)}",
+                path,
+                "本级政府和部门所设的职位通常不同：用 kinds 或 tags 把二者分开；"
+                "若原文确实如此，可在 notes 中说明。",
+            )
+        ]
+    return []
+
+
+def _kinds_hint(place_name: str) -> str:
+    return {"部门": "department", "县（市、区）": "county", "政府": "government"}[place_name]
 
 
 def check_references(scheme: Scheme) -> list[Finding]:
@@ -163,6 +261,7 @@ def check_references(scheme: Scheme) -> list[Finding]:
 
     for i, role in enumerate(scheme.roles):
         out += _selector_findings(scheme, role.applies_to, ("roles", i, "applies_to"))
+        out += _broad_role(scheme, role, ("roles", i, "applies_to"))
         for j, other in enumerate(role.distinct_from):
             role_ref(other, ("roles", i, "distinct_from", j))
         if role.holders.max is not None and role.holders.min > role.holders.max:
@@ -281,3 +380,75 @@ def check_forms(scheme: Scheme) -> list[Finding]:
                     )
                 )
     return out
+
+
+# ---------------------------------------------------------------- placeholders
+
+TODO = "TODO"
+_OPTIONAL = ("TODO（可选）", "TODO(可选)")
+
+
+def _todo_text(text: str) -> str:
+    """What a placeholder asks for: the text after ``TODO：`` (or ``TODO（可选）：``)."""
+    for marker in (*_OPTIONAL, TODO):
+        if text.startswith(marker):
+            return text[len(marker) :].lstrip("：: ").strip()
+    return text
+
+
+def check_todo(scheme: Scheme) -> list[Finding]:
+    """Values still holding a placeholder from ``cdo policy new`` (text starting ``TODO``)."""
+    out: list[Finding] = []
+    for field, value, path in _strings(scheme, (), ""):
+        if value.startswith(TODO):
+            asked = _todo_text(value)
+            out.append(
+                error(
+                    "todo",
+                    f"“{field}”尚未填写（还是占位文字）",
+                    path,
+                    f"填写：{asked}" if asked else "照原文填写。",
+                )
+            )
+    return out
+
+
+def todo_comments(text: str) -> list[tuple[int, int, Finding]]:
+    """``# TODO`` comments left in a scheme file, with their line and column.
+
+    ``# TODO：…`` is required work (an error until the comment is removed);
+    ``# TODO（可选）：…`` is optional (a warning).
+    """
+    out: list[tuple[int, int, Finding]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        column = _comment_start(line)
+        if column is None:
+            continue
+        body = line[column + 1 :].strip()
+        if not body.startswith(TODO):
+            continue
+        asked = _todo_text(body) or "见注释"
+        if body.startswith(_OPTIONAL):
+            finding = warning(
+                "todo-optional", f"可选的待办：{asked}", hint="处理或决定不填后，删去这条注释。"
+            )
+        else:
+            finding = error("todo", f"待办：{asked}", hint="处理后删去这条 TODO 注释。")
+        out.append((number, column + 1, finding))
+    return out
+
+
+def _comment_start(line: str) -> int | None:
+    """Where a YAML comment starts on a line: a ``#`` at the start or after white space,
+    outside quotes. (Quoted text that spans lines is not followed; scheme files keep
+    such text in block scalars or single lines.)"""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'" and (i == 0 or line[i - 1] in " \t:[{,-"):
+            quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return i
+    return None
