@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
@@ -42,6 +44,9 @@ from .policy import (
 from .resources import builtin_dir
 from .suggest import did_you_mean
 
+if TYPE_CHECKING:
+    from .quotes import DocumentText
+
 _POLICY_MODELS: list[type[BaseModel]] = [
     Scheme, Document, Unit, Role, Obligation, Due, Form, FormSection, Column, Entry,
     NamedOfficer, Selector, Holders, Reference, Goal, Clause,
@@ -77,9 +82,14 @@ def discover(dirs: Iterable[tuple[Path, str]]) -> dict[str, SchemeFile]:
     found: dict[str, SchemeFile] = {}
     for folder, origin in dirs:
         if folder.is_file():
+            written = (
+                f"{origin} {folder.parent}"
+                if origin == "--policies"
+                else f"{origin} 设为 {folder.parent}"
+            )
             raise UsageError(
                 f"{origin} 应为文件夹，这里是一个文件：{folder}",
-                hint=f"写方案文件所在的文件夹，如 {origin} {folder.parent}；"
+                hint=f"写方案文件所在的文件夹，如 {written}；"
                 f"检查单个方案文件用 cdo policy check {folder}。",
             )
         if not folder.is_dir():
@@ -91,6 +101,10 @@ def discover(dirs: Iterable[tuple[Path, str]]) -> dict[str, SchemeFile]:
         for path in paths:
             found[path.stem] = SchemeFile(path.stem, path, f"{origin}：{folder}")
     return found
+
+
+def _is_id(text: str) -> bool:
+    return re.fullmatch(r"[a-z][a-z0-9_]*", text) is not None and len(text) <= 64
 
 
 @dataclass(frozen=True)
@@ -120,22 +134,83 @@ def read_scheme(path: Path, display: str | None = None) -> SchemeRead:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
         vocabulary = field_names(_POLICY_MODELS)
-        found = findings_from(exc, vocabulary, "policy-invalid", model=Scheme)
+        from .policy_terms import KEY_HINTS, VALUE_LABELS
+
+        found = findings_from(
+            exc, vocabulary, "policy-invalid", model=Scheme, labels=VALUE_LABELS, hints=KEY_HINTS
+        )
         return SchemeRead(source, None, place(source, found))
     if scheme.id != path.stem:
-        mismatch = error("policy-id", f"方案 id“{scheme.id}”与文件名“{path.stem}”不一致", ("id",))
+        mismatch = error(
+            "policy-id",
+            f"方案 id“{scheme.id}”与文件名“{path.stem}”不一致",
+            ("id",),
+            f"cdo 按文件名找方案：把文件改名为 {scheme.id}{path.suffix or '.yaml'}"
+            + (f"，或把 id 改为 {path.stem}。" if _is_id(path.stem) else "。"),
+        )
         return SchemeRead(source, scheme, place(source, [mismatch]))
     return SchemeRead(source, scheme, [])
 
 
-def check_file(path: Path, display: str | None = None) -> tuple[Scheme | None, list[Finding]]:
-    """Read a scheme file and run every check on it: the scheme and all its findings."""
-    from .policy_checks import check_scheme
+@dataclass(frozen=True)
+class SchemeCheck:
+    """What checking a scheme file gave: the scheme (None if unusable), every finding, and
+    the document its quotes were checked against (or why they were not)."""
+
+    scheme: Scheme | None
+    findings: list[Finding]
+    document: str | None = None
+    note: str | None = None
+
+
+def check_file(
+    path: Path,
+    display: str | None = None,
+    document: DocumentText | None = None,
+    *,
+    seek_seed: bool = True,
+) -> SchemeCheck:
+    """Read a scheme file and run every check on it.
+
+    Quotes are checked against ``document`` when given; otherwise, with ``seek_seed``,
+    against the file ``document.seed`` names, if it is found (:func:`~cdo_cli.quotes.find_seed`).
+    """
+    from .policy_checks import check_scheme, todo_comments
+    from .quotes import check_quotes, find_seed, read_document
 
     read = read_scheme(path, display)
     if read.scheme is None or read.source is None:
-        return None, read.findings
-    return read.scheme, [*read.findings, *place(read.source, check_scheme(read.scheme))]
+        return SchemeCheck(None, read.findings)
+    scheme, source = read.scheme, read.source
+    findings = [*read.findings, *place(source, check_scheme(scheme))]
+    findings += [f.at(source.name, line, column) for line, column, f in todo_comments(source.text)]
+    note = None
+    if document is None and seek_seed:
+        seed_path = find_seed(scheme, path)
+        seed = scheme.document.seed
+        if seed_path is not None:
+            try:
+                document = read_document(seed_path)
+            except UnreadableError as exc:
+                note = f"{source.name}：原文无法读取，引文未核对：{exc.message}"
+        elif seed:
+            note = (
+                f"{source.name}：document.seed 写的原文“{seed}”没有找到"
+                f"（应放在 {path.parent / 'sources'} 中），引文未核对；可用 --source 指定原文。"
+            )
+        else:
+            note = f"{source.name}：引文未与原文核对（用 --source 原文.txt，或在 document.seed 写原文文件名）。"
+    if document is None:
+        return SchemeCheck(scheme, findings, None, note)
+    findings += place(source, check_quotes(scheme, document))
+    return SchemeCheck(scheme, findings, document.name, note)
+
+
+def scheme_not_found_hint(scheme_id: str, ids: list[str]) -> str:
+    """What to say when no scheme has this id: a close one, and where else schemes come from."""
+    where = "另外的方案文件夹用 --policies 文件夹（写在子命令之前）或环境变量 CDO_POLICIES 指定。"
+    close = did_you_mean(scheme_id, ids)
+    return f"{close}{where}" if close else f"可用的方案：{one_of(ids)}。{where}"
 
 
 class Registry:
@@ -171,15 +246,17 @@ class Registry:
         self._load(scheme_id)
         return self._problems.get(scheme_id)
 
-    def get(self, scheme_id: str) -> Scheme:
-        """The scheme with this id; a usage error naming the choices if there is none."""
+    def file(self, scheme_id: str) -> SchemeFile:
+        """The file of the scheme with this id, loaded or not; a usage error if there is none."""
         if scheme_id not in self.files:
             raise NotFoundError(
-                f"没有名为“{scheme_id}”的方案",
-                hint=did_you_mean(scheme_id, self.ids())
-                or f"可用的方案：{one_of(self.ids())}。另外的方案文件夹用 --policies 文件夹 "
-                "或环境变量 CDO_POLICIES 指定。",
+                f"没有名为“{scheme_id}”的方案", hint=scheme_not_found_hint(scheme_id, self.ids())
             )
+        return self.files[scheme_id]
+
+    def get(self, scheme_id: str) -> Scheme:
+        """The scheme with this id; a usage error naming the choices if there is none."""
+        self.file(scheme_id)
         scheme = self._load(scheme_id)
         if scheme is None:
             first = self._problems[scheme_id]

@@ -91,10 +91,9 @@ def resolve(
     except ValidationError as exc:
         return None, place(source, findings_from(exc, vocabulary, "roster-invalid", model=Roster))
     if roster.scheme not in registry.files:
-        hint = (
-            did_you_mean(roster.scheme, registry.ids())
-            or f"可用的方案：{'、'.join(registry.ids())}"
-        )
+        from .policy_loading import scheme_not_found_hint
+
+        hint = scheme_not_found_hint(roster.scheme, registry.ids())
         return None, place(
             source, [error("scheme-unknown", f"没有名为“{roster.scheme}”的方案", ("scheme",), hint)]
         )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .apps import policy_command, schema_command
-from .common import bad_format, out, out_bytes, report, workspace
+from .common import bad_format, note, out, out_bytes, report, say, shown, workspace
 
 if TYPE_CHECKING:
     from ..findings import Finding
@@ -74,34 +74,163 @@ def policy_check(
     files: Annotated[
         list[Path], typer.Argument(help="要检查的方案文件。", metavar="FILE", show_default=False)
     ],
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--source",
+            help="方案所依据文件的原文（纯文本，UTF-8 或 GBK）：逐条核对 quote。"
+            "不写时用 document.seed 指明的原文（方案旁 sources/ 中或 cdo 自带的）。",
+            metavar="原文.txt",
+        ),
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text 或 json。", metavar="FORMAT")
     ] = "text",
 ) -> None:
-    """检查方案文件：结构、引用，以及方案内部的矛盾（如期限早于印发日期）。
+    """检查方案文件：结构、引用、内部矛盾、尚未填写的 TODO，并在原文中核对每处引文。
 
+    引文比较时忽略空格和换行；找不到的列出原文中最接近的一段。
     有错误时退出码为 1；只有警告时为 0；文件无法读取时为 2。
 
     \b
     例：
-      cdo policy check policies/shantou.yaml
+      cdo policy check shantou.yaml --source 原文.txt
+      cdo policy check policies/*.yaml
     """
-    from ..errors import CdoError
+    from ..errors import CdoError, UsageError
     from ..loading import display_name
     from ..policy_loading import check_file
+    from ..quotes import read_document
 
     if fmt not in ("text", "json"):
         raise bad_format(fmt, ["text", "json"])
+    if source is not None and len(files) > 1:
+        raise UsageError(
+            "--source 只能和一个方案文件一起用",
+            hint="每个方案文件各自检查，或在 document.seed 写明原文。",
+        )
+    document = read_document(source) if source is not None else None
     findings: list[Finding] = []
     checked: list[str] = []
     unreadable: list[CdoError] = []
     for path in files:
         try:
-            findings += check_file(path)[1]
-            checked.append(display_name(path))
+            result = check_file(path, document=document)
         except CdoError as exc:
             unreadable.append(exc)
+            continue
+        findings += result.findings
+        checked.append(display_name(path))
+        if result.note:
+            note(result.note)
+        elif result.document and source is None:
+            note(f"{display_name(path)}：引文已与原文 {shown(Path(result.document))} 核对")
     report(findings, fmt, checked, unreadable=unreadable)
+
+
+@policy_command("new")
+def policy_new(
+    city: Annotated[
+        str, typer.Option("--city", help="城市（或县、区、省）名称，如 汕头市。", metavar="CITY")
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="写到哪里：方案 id 加 .yaml（默认），或一个文件夹；- 为屏幕。",
+            metavar="FILE",
+        ),
+    ] = None,
+    scheme_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="方案 id：小写字母、数字和下划线，如 shantou；城市名是中文时必须写。",
+            metavar="ID",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。")] = False,
+) -> None:
+    """生成一份新方案的起始文件：各部分齐全，附中文填写说明，待填处标 TODO。
+
+    生成的文件可以直接用 cdo policy check 检查，尚未填写的地方逐条列出；写法见《方案编写指南》（docs/方案编写指南.md）。
+
+    \b
+    例：
+      cdo policy new --city 汕头市 --id shantou
+      cdo policy new --city 汕头市 -o 方案/shantou.yaml
+    """
+    from ..output import NewFile, is_folder_path, write_files
+    from ..policy_template import check_city, choose_id, policy_template, target_path
+
+    town = check_city(city)
+    to_stdout = output == "-"
+    given = None if output is None or to_stdout else Path(output)
+    folder = output is not None and not to_stdout and is_folder_path(output)
+    chosen = choose_id(town, scheme_id, None if folder else given)
+    target = target_path(chosen, given, folder=folder)
+    text = policy_template(town, chosen, target.name)
+    if to_stdout:
+        out_bytes(text.encode("utf-8"))
+        return
+    write_files([NewFile(target, text.encode("utf-8"))], force=force)
+    say(f"已生成方案起始文件：{target}（{town}，方案 id：{chosen}）")
+    say(
+        "照原文填写标 TODO 的地方；写法见 docs/方案编写指南.md，完整的例子：cdo policy export puning"
+    )
+    say(f"随时检查还有哪些没填：cdo policy check {target} --source 原文.txt")
+
+
+@policy_command("export")
+def policy_export(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="方案 id，如 puning。", metavar="NAME")],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="写到哪里（默认 NAME.yaml；可为文件夹）；- 为屏幕。",
+            metavar="FILE",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。")] = False,
+) -> None:
+    """复制一个方案文件（内置的或 --policies 中的），原样保留注释，作为新方案的起点。
+
+    \b
+    例：
+      cdo policy export puning
+      cdo policy export zhaoqing -o 我的方案/
+      cdo policy export huizhou -o -
+    """
+    from ..errors import UnreadableError, os_reason
+    from ..output import NewFile, is_folder_path, write_files
+
+    found = workspace(ctx).registry.file(name)
+    try:
+        data = found.path.read_bytes()
+    except OSError as exc:
+        raise UnreadableError(f"方案文件无法读取：{found.path}（{os_reason(exc)}）") from None
+    if output == "-":
+        out_bytes(data)
+        return
+    if output is None or is_folder_path(output):
+        target = Path(output or ".") / f"{found.id}.yaml"
+    else:
+        target = Path(output)
+    write_files([NewFile(target, data)], force=force)
+    say(f"已复制方案 {found.id}（来自 {found.origin}）到 {target}")
+    if target.stem == found.id:
+        say(
+            "作为新方案的起点：改 id 并把文件改名为“新 id.yaml”，再照本市文件改写；"
+            "检查：cdo policy check 新id.yaml --source 原文.txt"
+        )
+    else:
+        say(
+            f"把文件中的 id: {found.id} 改为 id: {target.stem}（文件名即方案 id），再照本市文件改写。"
+        )
 
 
 @schema_command("policy")
