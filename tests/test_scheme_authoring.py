@@ -367,7 +367,7 @@ def test_document_encodings(tmp_path: Path) -> None:
 
 def test_check_source_problems_exit_2(cli, tmp_path: Path) -> None:
     missing = cli("policy", "check", str(POLICIES / "puning.yaml"), "--source", "没有.txt")
-    assert missing.exit_code == 2 and "原文文件不存在" in missing.output
+    assert missing.exit_code == 2 and "没有.txt: 文件不存在" in missing.output
     (tmp_path / "a.docx").write_bytes(b"PK\x03\x04\x00\x00\x00")
     binary = cli("policy", "check", str(POLICIES / "puning.yaml"), "--source", "a.docx")
     assert binary.exit_code == 2 and "另存为" in binary.output
