@@ -45,6 +45,7 @@ def test_one_of_ends_in_huo() -> None:
         (["overdue", "--within", "-3"], "应不小于 0"),
         (["validate", "--strict=yes", "x"], "选项 --strict 不带值"),
         (["policy", "show"], "缺少参数 NAME"),
+        (["overdue", "a", "b"], "多余的参数：a b"),
     ],
 )
 def test_shell_usage_errors_in_chinese(cli: Cli, args: list[str], message: str) -> None:

@@ -206,7 +206,7 @@ _USAGE = [
     (r"No such option: (\S+?)\.?$", "没有 {0} 这个选项"),
     (r"Option '(.+?)' requires an argument\.?", "选项 {0} 需要一个值"),
     (r"Option '(.+?)' does not take a value\.?", "选项 {0} 不带值"),
-    (r"Got unexpected extra arguments? \((.+)\)", "多余的参数：{0}"),
+    (r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", "多余的参数：{0}"),
     (r"Invalid value for '(.+?)': (.+)", "{0} 的值无效：{1}"),
     (r"Invalid value: (.+)", "值无效：{0}"),
 ]
@@ -238,7 +238,7 @@ def usage_message(text: str, ctx: Any, root: Any) -> tuple[str, str]:
         if match:
             parts = [_value_message(part or "") for part in match.groups()]
             return chinese.format(*parts), hint
-    return f"用法错误：{first}", hint
+    return f"命令行有误（{first}）", hint
 
 
 def _value_message(part: str) -> str:
