@@ -75,14 +75,28 @@ class Filing(_Strict):
     note: Blank = Field(None, description="备注（如文号）")
 
 
+class PastHolder(Person):
+    """Someone who held a role in the unit and no longer does: kept, with when they left.
+
+    ``cdo record appoint`` moves the previous holder here (``ended`` is the new holder's
+    appointment date: one 任免 document names both), and ``cdo history`` lists them.
+    """
+
+    role: str = Field(min_length=1, description="职位 id（见 cdo policy show）")
+    ended: dt.date = Field(description="卸任（免职）日期，YYYY-MM-DD")
+
+
 class UnitEntry(_Strict):
-    """One unit's officers, contacts, support team and filings."""
+    """One unit's officers, contacts, support team, filings and past holders."""
 
     officers: Annotated[dict[str, People], BeforeValidator(_empty)] = Field(
         default_factory=dict, description="按职位 id 列出任职人员（见 cdo policy show）"
     )
     filings: Annotated[list[Filing], BeforeValidator(_as_list)] = Field(
         default_factory=list, description="已报送的材料"
+    )
+    history: Annotated[list[PastHolder], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="曾任人员（卸任后保留，由 cdo record appoint 维护）"
     )
     note: Blank = Field(None, description="备注")
 
@@ -97,4 +111,4 @@ class Roster(_Strict):
     )
 
 
-ROSTER_MODELS: list[type[BaseModel]] = [Roster, UnitEntry, Filing, Person]
+ROSTER_MODELS: list[type[BaseModel]] = [Roster, UnitEntry, Filing, PastHolder, Person]

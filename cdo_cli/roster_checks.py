@@ -6,13 +6,14 @@ the caller places them at file:line:column.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .findings import Finding, error, warning
-from .policy import KIND_LABELS, EligibilityRule, Role, Unit, UnitKind
+from .findings import Finding, Path_, error, warning
+from .policy import KIND_LABELS, EligibilityRule, Role, Scheme, Unit, UnitKind
 from .roster import Person, UnitEntry
 from .roster_loading import LoadedRoster
 from .suggest import did_you_mean
@@ -26,6 +27,7 @@ def check_roster(loaded: LoadedRoster) -> list[Finding]:
         *check_roles(loaded),
         *check_people(loaded),
         *check_filings(loaded),
+        *check_history(loaded),
         *check_completeness(loaded),
     ]
 
@@ -124,32 +126,12 @@ def check_roles(loaded: LoadedRoster) -> list[Finding]:
     """Roles that do not exist, that a unit's kind cannot have, or with too many holders."""
     out: list[Finding] = []
     scheme = loaded.scheme
-    role_ids = [r.id for r in scheme.roles]
     for unit, key, entry in _units(loaded):
         for role_key, people in entry.officers.items():
             path = ("units", key, "officers", role_key)
             role = scheme.role(role_key)
-            if role is None:
-                by_name = [r.id for r in scheme.roles if role_key in (r.name, *r.aliases)]
-                allowed = [r.id for r in scheme.roles if r.applies_to.matches(unit)]
-                hint = (
-                    f"请用职位 id：{'、'.join(i for i in by_name if i in allowed) or by_name[0]}"
-                    if by_name
-                    else did_you_mean(role_key, role_ids)
-                    or f"本单位可设的职位：{'、'.join(allowed)}"
-                )
-                out.append(error("role-unknown", f"“{role_key}”不是本方案的职位", path, hint))
-                continue
-            if not role.applies_to.matches(unit):
-                allowed = [r.id for r in scheme.roles if r.applies_to.matches(unit)]
-                out.append(
-                    error(
-                        "role-not-allowed",
-                        f"{KIND_LABELS[unit.kind]}“{unit.name}”不设“{role.name}”（{role.id}）",
-                        path,
-                        f"本单位可设的职位：{'、'.join(allowed)}" if allowed else None,
-                    )
-                )
+            if role is None or not role.applies_to.matches(unit):
+                out.append(role_problem(scheme, unit, role_key, path))
                 continue
             filled = [p for p in people if not p.is_blank()]
             if role.holders.max is not None and len(filled) > role.holders.max:
@@ -162,6 +144,27 @@ def check_roles(loaded: LoadedRoster) -> list[Finding]:
                     )
                 )
     return out
+
+
+def role_problem(scheme: Scheme, unit: Unit, role_key: str, path: Path_ = ()) -> Finding:
+    """Why ``role_key`` cannot be held in ``unit``: not a role of the scheme, or not of its kind."""
+    allowed = [r.id for r in scheme.roles if r.applies_to.matches(unit)]
+    role = scheme.role(role_key)
+    if role is None:
+        by_name = [r.id for r in scheme.roles if role_key in (r.name, *r.aliases)]
+        hint = (
+            f"请用职位 id：{'、'.join(i for i in by_name if i in allowed) or by_name[0]}"
+            if by_name
+            else did_you_mean(role_key, [r.id for r in scheme.roles])
+            or f"本单位可设的职位：{'、'.join(allowed)}"
+        )
+        return error("role-unknown", f"“{role_key}”不是本方案的职位", path, hint)
+    return error(
+        "role-not-allowed",
+        f"{KIND_LABELS[unit.kind]}“{unit.name}”不设“{role.name}”（{role.id}）",
+        path,
+        f"本单位可设的职位：{'、'.join(allowed)}" if allowed else None,
+    )
 
 
 def check_people(loaded: LoadedRoster) -> list[Finding]:
@@ -366,21 +369,12 @@ def check_filings(loaded: LoadedRoster) -> list[Finding]:
     out: list[Finding] = []
     scheme = loaded.scheme
     issued = scheme.document.issued
-    ids = [o.id for o in scheme.obligations]
     for unit, key, entry in _units(loaded):
         for i, filing in enumerate(entry.filings):
             path: tuple[str | int, ...] = ("units", key, "filings", i)
             ob = scheme.obligation(filing.obligation)
             if ob is None:
-                out.append(
-                    error(
-                        "obligation-unknown",
-                        f"“{filing.obligation}”不是本方案的事项",
-                        (*path, "obligation"),
-                        did_you_mean(filing.obligation, ids)
-                        or "运行 cdo policy show 查看事项 id。",
-                    )
-                )
+                out.append(obligation_unknown(scheme, filing.obligation, (*path, "obligation")))
                 continue
             if not ob.owed_by.matches(unit):
                 owed = [o.id for o in scheme.obligations if o.owed_by.matches(unit)]
@@ -425,6 +419,72 @@ def check_filings(loaded: LoadedRoster) -> list[Finding]:
                     )
                 )
     return out
+
+
+def obligation_unknown(scheme: Scheme, obligation: str, path: Path_ = ()) -> Finding:
+    """The finding for a filing of a duty the scheme does not have."""
+    return error(
+        "obligation-unknown",
+        f"“{obligation}”不是本方案的事项",
+        path,
+        did_you_mean(obligation, [o.id for o in scheme.obligations])
+        or "运行 cdo policy show 查看事项 id。",
+    )
+
+
+def check_history(loaded: LoadedRoster) -> list[Finding]:
+    """Past holders: a role the unit has, and dates that can be (left after appointed,
+    neither before the scheme created the post).
+
+    Current holders' appointment dates are checked here too: nobody held a post before
+    the document that created it was issued.
+    """
+    out: list[Finding] = []
+    scheme = loaded.scheme
+    issued = scheme.document.issued
+    for unit, key, entry in _units(loaded):
+        for role_key, people in entry.officers.items():
+            for i, person in enumerate(people):
+                path: Path_ = ("units", key, "officers", role_key, i, "appointed")
+                out += _appointed_before_issue(person.appointed, issued, path)
+        for i, past in enumerate(entry.history):
+            path = ("units", key, "history", i)
+            role = scheme.role(past.role)
+            if role is None or not role.applies_to.matches(unit):
+                out.append(role_problem(scheme, unit, past.role, (*path, "role")))
+            out += _appointed_before_issue(past.appointed, issued, (*path, "appointed"))
+            if past.appointed is not None and past.ended < past.appointed:
+                out.append(
+                    error(
+                        "history-dates",
+                        f"卸任日期 {past.ended} 早于任命日期 {past.appointed}",
+                        (*path, "ended"),
+                        "请核对日期：ended 是卸任（免职）日期，appointed 是任命日期。",
+                    )
+                )
+            elif past.ended < issued:
+                out.append(
+                    error(
+                        "history-dates",
+                        f"卸任日期 {past.ended} 早于方案印发日期 {issued}",
+                        (*path, "ended"),
+                        "方案印发后才设立这一职位，请核对日期。",
+                    )
+                )
+    return out
+
+
+def _appointed_before_issue(day: dt.date | None, issued: dt.date, path: Path_) -> list[Finding]:
+    if day is None or day >= issued:
+        return []
+    return [
+        error(
+            "appointed-before-issue",
+            f"任命日期 {day} 早于方案印发日期 {issued}",
+            path,
+            "方案印发后才设立这一职位，请核对日期。",
+        )
+    ]
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ def roster_template(scheme: Scheme, schema_ref: str) -> str:
         "# 填写说明：",
         "#   每个单位下 officers 按职位填写人员（姓名、职务、电话等），留空表示尚未确定；",
         "#   filings 记录已报送的材料：事项 id、报送日期（年度事项另写 period 年份）。",
+        "#   history 记录卸任的人员（职位、姓名、任命和卸任日期），cdo record appoint 自动维护。",
         "#   事项 id 与职位说明见：cdo policy show " + scheme.id,
         "#   填好后运行：cdo validate 本文件",
         f"scheme: {scheme.id}",

@@ -34,6 +34,7 @@ def roster_schema(scheme: Scheme | None = None) -> dict[str, Any]:
         officers["propertyNames"] = {"enum": [r.id for r in scheme.roles]}
         officers["description"] += "：" + "；".join(f"{r.id} = {r.name}" for r in scheme.roles)
         defs["Filing"]["properties"]["obligation"]["enum"] = [o.id for o in scheme.obligations]
+        defs["PastHolder"]["properties"]["role"]["enum"] = [r.id for r in scheme.roles]
     return {"$schema": DRAFT, "$id": "cdo-roster.schema.json", **schema}
 
 

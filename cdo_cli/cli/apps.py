@@ -44,7 +44,9 @@ app = typer.Typer(
         "首席数据官制度工具：方案、名册、逾期报送与附件表格。\n\n"
         "Tools for Guangdong cities' Chief Data Officer schemes.\n\n"
         "\b\n例：\n  cdo policy list\n  cdo init --scheme puning -o roster.yaml\n"
-        "  cdo validate roster.yaml\n  cdo overdue --as-of 2023-11-01\n"
+        "  cdo validate roster.yaml\n  cdo import 回收/*.docx --write\n"
+        "  cdo record filing dept_contact_form --unit 市公安局 --date 2023-10-28\n"
+        "  cdo overdue --as-of 2023-11-01\n"
         "  cdo render attachment2 --dept 市公安局\n\n"
         "退出码：0 正常；1 有问题（名册有错误、--check 时有逾期）；2 无法完成（用法、文件、名称有误）。"
     ),
@@ -68,6 +70,14 @@ schema_app = typer.Typer(
     rich_markup_mode=None,
     context_settings=_SETTINGS,
 )
+record_app = typer.Typer(
+    cls=CdoGroup,
+    help="记录报送和任免，不用手工修改名册。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=_SETTINGS,
+)
+app.add_typer(record_app, name="record")
 app.add_typer(policy_app, name="policy")
 app.add_typer(schema_app, name="schema")
 
@@ -75,6 +85,7 @@ app.add_typer(schema_app, name="schema")
 command = partial(app.command, cls=CdoCommand)
 policy_command = partial(policy_app.command, cls=CdoCommand)
 schema_command = partial(schema_app.command, cls=CdoCommand)
+record_command = partial(record_app.command, cls=CdoCommand)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,183 @@
+"""A roster change plan as text for people (Chinese, by unit) or as JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .records import Where
+from .roster import Person
+from .roster_plan import FIELD_LABELS, Conflict, FilingChange, PersonChange, Plan
+from .text import visible
+
+_MARKS = {"added": "+", "changed": "~", "removed": "-"}
+_COLORS = {"+": "\x1b[32m", "~": "\x1b[33m", "-": "\x1b[31m", "!": "\x1b[31m"}
+_RESET = "\x1b[0m"
+
+
+def _show(value: object) -> str:
+    """A value from a file, safe for a terminal (control characters made visible)."""
+    return visible("（空）" if value is None or value == "" else str(value))
+
+
+def _where(where: Where | None) -> str:
+    return f"  ← {_show(where)}" if where is not None else ""
+
+
+def _role_name(plan: Plan, role_id: str) -> str:
+    role = plan.scheme.role(role_id)
+    return role.name if role else role_id
+
+
+def _person(person: Person | None) -> str:
+    if person is None:
+        return "（空）"
+    extra = "，".join(_show(v) for v in (person.title, person.phone) if v)
+    return _show(person.name or "（未填姓名）") + (f"（{extra}）" if extra else "")
+
+
+def _person_lines(plan: Plan, change: PersonChange) -> list[tuple[str, str]]:
+    role = _role_name(plan, change.role)
+    if change.action == "added":
+        return [("+", f"{role}：{_person(change.new)}{_where(change.source)}")]
+    if change.action == "removed":
+        return [("-", f"{role}：{_person(change.old)}（移入历史）{_where(change.source)}")]
+    assert change.old is not None and change.new is not None
+    if change.replaces:
+        head = f"{role}：{_show(change.old.name)} → {_show(change.new.name)}（{_show(change.old.name)} 移入历史）"
+    else:
+        head = f"{role} {_show(change.new.name)}："
+    lines = [("~", head + _where(change.source))]
+    for f in change.fields:
+        lines.append(("", f"    {FIELD_LABELS[f.field]}：{_show(f.old)} → {_show(f.new)}"))
+    return lines
+
+
+def _filing_line(plan: Plan, change: FilingChange) -> tuple[str, str]:
+    filing = change.filing
+    ob = plan.scheme.obligation(filing.obligation)
+    title = f"{ob.title}（{filing.obligation}）" if ob else filing.obligation
+    period = f" {filing.period} 年度" if filing.period is not None else ""
+    note = f"，{_show(filing.note)}" if filing.note else ""
+    return "+", f"报送：{_show(title)}{period}，{filing.date}{note}{_where(change.source)}"
+
+
+def conflict_message(plan: Plan, conflict: Conflict) -> str:
+    """One line naming the post and both places that disagree."""
+    return (
+        f"{_show(conflict.unit)} {_role_name(plan, conflict.role)}：{_show(conflict.detail)}，"
+        f"分别见 {_show(conflict.first.where)} 和 {_show(conflict.second.where)}"
+    )
+
+
+def plan_text(plan: Plan, *, color: bool = False) -> str:
+    """The plan grouped by unit: + added, ~ changed (old → new), - removed."""
+
+    def line(mark: str, text: str, indent: str = "  ") -> str:
+        shown = f"{_COLORS[mark]}{mark}{_RESET}" if color and mark in _COLORS else mark
+        return f"{indent}{shown} {text}" if mark else f"{indent}{text}"
+
+    lines: list[str] = []
+    if plan.empty:
+        lines.append(f"{_show(plan.roster)}：没有需要修改的内容。")
+    else:
+        lines.append(f"{_show(plan.roster)}（{plan.scheme.city}）将作如下修改：")
+        for unit in plan.units():
+            lines.append("")
+            lines.append(_show(unit))
+            for change in (c for c in plan.people if c.unit == unit):
+                lines += [line(m, t) for m, t in _person_lines(plan, change)]
+            for filing in (c for c in plan.filings if c.unit == unit):
+                lines.append(line(*_filing_line(plan, filing)))
+        lines.append("")
+        lines.append(summary_line(plan))
+    if plan.conflicts:
+        lines += ["", "冲突（不会写入）："]
+        lines += [line("!", conflict_message(plan, c)) for c in plan.conflicts]
+        lines.append("  提示：请核对两份文件，改正后重新导入（或只导入其中一份）。")
+    if plan.problems:
+        lines += ["", "无法导入："]
+        for p in plan.problems:
+            where = f"{_show(p.source)}：" if p.source else ""
+            lines.append(line("!", f"{where}{_show(p.message)}"))
+            if p.hint:
+                lines.append(f"    提示：{_show(p.hint)}")
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(plan: Plan) -> str:
+    """How many units, and people added, changed, removed, and filings."""
+    counts = {a: sum(c.action == a for c in plan.people) for a in _MARKS}
+    return (
+        f"共 {len(plan.units())} 个单位：新增 {counts['added']} 人，修改 {counts['changed']} 人，"
+        f"移除 {counts['removed']} 人，报送记录 {len(plan.filings)} 条"
+    )
+
+
+def _person_dict(person: Person | None) -> dict[str, Any] | None:
+    return person.model_dump(mode="json", exclude_none=True) if person is not None else None
+
+
+def _where_str(where: Where | None) -> str | None:
+    return str(where) if where is not None else None
+
+
+def plan_json(plan: Plan) -> str:
+    """Every change, conflict and problem, as a JSON object."""
+    changes: list[dict[str, Any]] = []
+    for unit in plan.units():
+        for c in (c for c in plan.people if c.unit == unit):
+            changes.append(
+                {
+                    "unit": c.unit,
+                    "kind": "person",
+                    "action": c.action,
+                    "role": c.role,
+                    "role_name": _role_name(plan, c.role),
+                    "old": _person_dict(c.old),
+                    "new": _person_dict(c.new),
+                    "fields": [
+                        {
+                            "field": f.field,
+                            "label": FIELD_LABELS[f.field],
+                            "old": f.old,
+                            "new": f.new,
+                        }
+                        for f in c.fields
+                    ],
+                    "to_history": c.to_history,
+                    "source": _where_str(c.source),
+                }
+            )
+        for f in (f for f in plan.filings if f.unit == unit):
+            changes.append(
+                {
+                    "unit": f.unit,
+                    "kind": "filing",
+                    "action": "added",
+                    **f.filing.model_dump(mode="json"),
+                    "source": _where_str(f.source),
+                }
+            )
+    data = {
+        "roster": plan.roster,
+        "scheme": plan.scheme.id,
+        "changes": changes,
+        "conflicts": [
+            {
+                "unit": c.unit,
+                "role": c.role,
+                "role_name": _role_name(plan, c.role),
+                "detail": c.detail,
+                "sources": [str(c.first.where), str(c.second.where)],
+                "message": conflict_message(plan, c),
+            }
+            for c in plan.conflicts
+        ],
+        "problems": [
+            {"message": p.message, "hint": p.hint, "source": _where_str(p.source)}
+            for p in plan.problems
+        ],
+        "notes": plan.notes,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
