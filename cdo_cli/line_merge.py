@@ -52,15 +52,74 @@ def merge_lines(
     b = o = t = 0
     for sb, eb, so, eo, st, et in _sync_regions(base, keys, theirs):
         base_part, our_part, their_part = base[b:sb], keys[o:so], theirs[t:st]
-        if our_part == base_part or (their_part != base_part and our_part != their_part):
+        if our_part == base_part:
             out += [line + newline for line in their_part]
-        else:
+        elif their_part == base_part or our_part == their_part:
             out += ours[o:so]
+        elif len(our_part) == len(base_part):
+            # Both changed these lines: the file's only by layout, line for line (a list
+            # indented otherwise), so the file's lines stand wherever the edit kept base's.
+            out += _refine(base_part, ours[o:so], their_part, newline)
+        else:
+            out += [line + newline for line in their_part]
         out += ours[so:eo]
         b, o, t = eb, eo, et
     if out and ours and not ours[-1].endswith("\n"):
         out[-1] = line_key(out[-1])  # the file did not end with a line break; nor does this
     return out
+
+
+def _refine(
+    base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], newline: str
+) -> list[str]:
+    """``theirs``, with ``ours[i]`` standing for ``base[i]`` wherever the edit kept it."""
+    out: list[str] = []
+    matcher = SequenceMatcher(None, base, theirs, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out += ours[i1:i2]
+            continue
+        # New lines next to lines the file indents otherwise (a list's dash further in
+        # or out) are indented as the file does, down to the depth of those lines.
+        # Only the new lines that continue that run move: from the start when the run is
+        # before them, from the end when it is after them; a line further out ends it.
+        new = list(theirs[j1:j2])
+        shift, depth = _layout_shift(base, ours, range(i1 - 1, -1, -1))
+        order = range(len(new))
+        if not shift:
+            shift, depth = _layout_shift(base, ours, range(i2, len(base)))
+            order = range(len(new) - 1, -1, -1)
+        for k in order if shift else ():
+            if _indent(new[k]) < depth:
+                break
+            new[k] = _shifted(new[k], shift)
+        out += [line + newline for line in new]
+    return out
+
+
+def _layout_shift(base: Sequence[str], ours: Sequence[str], nearest: range) -> tuple[int, int]:
+    """How far the file moved the run of lines starting at ``nearest[0]`` from ``base``,
+    and the least indentation in base of that run: ``(0, 0)`` when it did not."""
+    shift = low = 0
+    for i in nearest:
+        moved = _indent(line_key(ours[i])) - _indent(base[i])
+        if not moved or (shift and moved != shift):
+            break
+        shift = moved
+        low = min(low, _indent(base[i])) if low else _indent(base[i])
+    return shift, low
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _shifted(line: str, shift: int) -> str:
+    if shift > 0:
+        return " " * shift + line
+    if shift < 0 and _indent(line) >= -shift:
+        return line[-shift:]
+    return line
 
 
 def _sync_regions(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]) -> list[_Sync]:

@@ -46,6 +46,7 @@ from .yaml_edit import (
     delete_entry,
     dump,
     flow_map,
+    flow_safe,
     insert_entry,
     is_flow,
     round_trip,
@@ -236,13 +237,25 @@ class Ledger:
                 return node
         raise EditRefusedError(f"名册中“{unit.name}”的“{role}”没有“{name}”")
 
+    def _fill(self, unit: Unit, role: str, node: CommentedMap, person: Person) -> None:
+        """Fill a holder's mapping; one in braces that cannot hold a value is rewritten."""
+        if is_flow(node) and not all(flow_safe(v) for v in person.model_dump().values()):
+            copy = block_map(node.items())
+            value = self._node(unit, "officers", role)
+            if value is node:
+                set_entry(self._node(unit, "officers"), role, copy)
+            else:
+                set_entry(value, next(i for i, v in enumerate(value) if v is node), copy)
+            node = copy
+        _fill(node, person)
+
     # ------------------------------------------------------------ changes
 
     def add_person(self, unit: Unit, role: str, person: Person) -> None:
         """Add a holder: into a blank entry if there is one, else beside those there are."""
         blank = next((n for n in self._holders(unit, role) if _blank(n)), None)
         if blank is not None:
-            _fill(blank, person)
+            self._fill(unit, role, blank, person)
             return
         value = self._node(unit, "officers", role)
         if isinstance(value, CommentedSeq):
@@ -265,16 +278,18 @@ class Ledger:
 
     def update_person(self, unit: Unit, role: str, name: str | None, person: Person) -> None:
         """Give the holder called ``name`` exactly ``person``'s fields (others emptied)."""
-        _fill(self._find(unit, role, name), person)
+        self._fill(unit, role, self._find(unit, role, name), person)
 
     def remove_person(self, unit: Unit, role: str, name: str | None) -> None:
         """Take a holder off a post: a list loses the item, a single mapping is emptied."""
         node = self._find(unit, role, name)
         value = self._node(unit, "officers", role)
-        if isinstance(value, CommentedSeq):
+        if isinstance(value, CommentedSeq) and len(value) == 1:
+            set_entry(self._node(unit, "officers"), role, None)  # not an empty block list
+        elif isinstance(value, CommentedSeq):
             delete_entry(value, next(i for i, v in enumerate(value) if v is node))
         else:
-            _fill(node, Person())
+            self._fill(unit, role, node, Person())
 
     def add_filing(self, unit: Unit, filing: Filing) -> None:
         """Record a filing at the end of the unit's filings."""
@@ -483,11 +498,17 @@ def _person_node(person: Person, flow: bool) -> CommentedMap:
 
 
 def _fill(node: CommentedMap, person: Person) -> None:
-    """Set every person field of ``node`` to ``person``'s (keys kept, emptied if unset)."""
+    """Set every person field of ``node`` to ``person``'s.
+
+    A field ``person`` leaves empty is emptied where the mapping is written one key per
+    line (the key and its comment stay: the template's layout), removed where in braces.
+    """
     data = person.model_dump()
     for key in PERSON_KEYS:
         value = data.get(key)
-        if key in node:
+        if key in node and value is None and is_flow(node):
+            del node[key]  # {name: 李四} emptied is {}, not {name: null}
+        elif key in node:
             if not _same_value(node[key], value):
                 set_scalar(node, key, value)
         elif value is not None:

@@ -10,6 +10,7 @@ which move those trailing lines to the new last entry, so that they stay where t
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -34,8 +35,11 @@ def round_trip(text: str) -> YAML:
     yaml.preserve_quotes = True
     yaml.width = _BIG
     yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
-    # One date given twice (appointed and ended) must not come out as an anchor and alias.
-    yaml.representer.ignore_aliases = lambda data: True
+    # One date object given twice (appointed and ended) must not come out as an anchor
+    # and an alias. (Ignoring aliases for everything would also turn empty values into
+    # ``null``: ruamel writes ``null`` while it has represented no object yet.)
+    ignore = yaml.representer.ignore_aliases
+    yaml.representer.ignore_aliases = lambda data: isinstance(data, dt.date) or ignore(data)
     return yaml
 
 
@@ -86,10 +90,26 @@ def block_map(pairs: Iterable[tuple[str, Any]]) -> CommentedMap:
 
 
 def flow_map(pairs: Iterable[tuple[str, Any]]) -> CommentedMap:
-    """A new mapping written on one line, in braces."""
+    """A new mapping written on one line, in braces, if its values are plain enough.
+
+    ruamel does not quote every value that needs quotes in braces (``{note: :0}``);
+    a value with YAML's punctuation in it gets a mapping of one key per line instead.
+    """
     node = CommentedMap(pairs)
-    node.fa.set_flow_style()
+    if all(flow_safe(v) for v in node.values()):
+        node.fa.set_flow_style()
+    else:
+        node.fa.set_block_style()
     return node
+
+
+# libyaml (the C parser cdo reads with) also stops at a "?" inside braces.
+_FLOW_UNSAFE = re.compile(r"[:#,\[\]{}&*!|>'\"%@`?]|^[-\s]|\s$")
+
+
+def flow_safe(value: Any) -> bool:
+    """Whether ruamel writes ``value`` correctly inside braces."""
+    return not isinstance(value, str) or not _FLOW_UNSAFE.search(value)
 
 
 def block_seq(items: Iterable[Any] = ()) -> CommentedSeq:
@@ -189,7 +209,10 @@ def set_entry(container: Container, key: Any, value: Any) -> None:
                 and token.start_mark
                 and isinstance(old, CommentedMap | CommentedSeq)
             ):
-                token.start_mark = CommentMark(max(token.start_mark.column - 3, 0))
+                # ``[]`` gone: the comment moves left by its width; after a mapping in
+                # braces, one space after the key.
+                column = token.start_mark.column - 3 if not old else 0
+                token.start_mark = CommentMark(max(column, 0))
     rest = _take_trailing(before) if before else ""
     if isinstance(container, CommentedSeq) and is_new:
         container.append(value)
