@@ -142,29 +142,50 @@ class Ledger:
     """A roster opened for changing. Built by :func:`open_ledger`."""
 
     def __init__(
-        self, path: Path, source: Source, raw: bytes, registry: Registry, loaded: LoadedRoster
+        self,
+        path: Path,
+        source: Source,
+        raw: bytes,
+        registry: Registry,
+        loaded: LoadedRoster,
+        findings: list[Finding],
     ) -> None:
         self.path = path
         self.source = source
         self.raw = raw
         self.registry = registry
         self.loaded = loaded
-        self.findings: list[Finding] = []
+        self.findings = findings  # what validate finds in the roster as it is
         self.bom = raw.startswith(BOM)
         text = source.text
         crlf = text.count("\r\n")
         self.newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
-        lf = text.replace("\r\n", "\n")
-        self._yaml: YAML = round_trip(lf)
-        try:
-            self.doc: Any = self._yaml.load(lf)
-        except (YAMLError, ValueError, RecursionError) as exc:
-            raise _not_editable(source.name, f"ruamel.yaml 无法按原样读取（{exc}）") from None
-        self._base = dump(self._yaml, self.doc)
-        if line_key_lines(self._base) != line_key_lines(text) and not _same_data(
-            source.name, self._base, text
-        ):
-            raise _not_editable(source.name, "写回后数据会改变")
+        # The round-trip form is loaded at the first change (it is pure Python and slow
+        # on a province's roster): a command that changes nothing never pays for it.
+        self._doc: Any = None
+        self._base = ""
+
+    @property
+    def doc(self) -> Any:
+        """The roster in ruamel's round-trip form, loaded and checked at first use.
+
+        EditRefusedError if ruamel cannot write it back with the same data.
+        """
+        if self._doc is None:
+            text = self.source.text
+            lf = text.replace("\r\n", "\n")
+            self._yaml: YAML = round_trip(lf)
+            try:
+                doc = self._yaml.load(lf)
+            except (YAMLError, ValueError, RecursionError) as exc:
+                raise _not_editable(self.name, f"ruamel.yaml 无法按原样读取（{exc}）") from None
+            base = dump(self._yaml, doc)
+            if line_key_lines(base) != line_key_lines(text) and not _same_data(
+                self.name, base, text
+            ):
+                raise _not_editable(self.name, "写回后数据会改变")
+            self._doc, self._base = doc, base
+        return self._doc
 
     @property
     def name(self) -> str:
@@ -326,7 +347,7 @@ class Ledger:
 
     def propose(self) -> Proposal:
         """The changed roster as it would be written, proven and validated (nothing written)."""
-        theirs = dump(self._yaml, self.doc)
+        theirs = dump(self._yaml, self.doc) if self._doc is not None else self.source.text
         ours = split_lines(self.source.text)
         merged = "".join(
             merge_lines(line_key_lines(self._base), ours, line_key_lines(theirs), self.newline)
@@ -432,9 +453,7 @@ def open_ledger(path: Path, registry: Registry, display: str | None = None) -> L
     reason = _unusual(source.text)
     if reason:
         raise _not_editable(source.name, reason)
-    ledger = Ledger(path, source, raw, registry, loaded)
-    ledger.findings = findings
-    return ledger
+    return Ledger(path, source, raw, registry, loaded, findings)
 
 
 def _not_editable(name: str, why: str) -> EditRefusedError:

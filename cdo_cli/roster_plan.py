@@ -269,6 +269,8 @@ def plan_import(
             )
             continue
         plan.notes += [f"{imported.path}：{n}" for n in imported.notes]
+        if imported.empty:
+            continue  # a blank form says nothing, not that everyone left
         for name in imported.units:
             unit = find(name, Where(imported.path))
             if unit is not None:

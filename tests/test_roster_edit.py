@@ -500,8 +500,9 @@ def test_plan_import_problems_unknown_role_obligation_and_scheme(tmp_path: Path)
 
 def test_plan_import_empty_file_is_nothing_to_do(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path, ROSTER)
-    plan = plan_import(ledger.loaded, [ImportedFile("空.docx")], ledger.loaded.scheme)
-    assert plan.empty and not plan.blocked
+    blank = ImportedFile("空.docx", form="attachment2", units=["市公安局"])
+    plan = plan_import(ledger.loaded, [blank], ledger.loaded.scheme)
+    assert plan.empty and not plan.blocked  # nobody is removed by a blank form
 
 
 def test_apply_plan_on_a_list_post_adds_beside(tmp_path: Path) -> None:
@@ -578,7 +579,7 @@ def _template() -> str:
 _SETTINGS = {"deadline": None, "suppress_health_check": list(hypothesis.HealthCheck)}
 
 
-@hypothesis.settings(max_examples=150, **_SETTINGS)  # type: ignore[arg-type]
+@hypothesis.settings(max_examples=100, **_SETTINGS)  # type: ignore[arg-type]
 @hypothesis.given(
     operations=st.lists(_operation(), min_size=1, max_size=6), crlf=st.booleans(), bom=st.booleans()
 )
@@ -591,7 +592,7 @@ def test_edit_random_changes_give_exactly_the_intended_data(
     _random_changes(tmp_path_factory.mktemp("r"), BEFORE, operations, crlf, bom)
 
 
-@hypothesis.settings(max_examples=25, **_SETTINGS)  # type: ignore[arg-type]
+@hypothesis.settings(max_examples=12, **_SETTINGS)  # type: ignore[arg-type]
 @hypothesis.given(operations=st.lists(_operation(), min_size=1, max_size=6))
 def test_edit_random_changes_on_the_init_template(
     tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[object, ...]]

@@ -123,7 +123,9 @@ def record_filing(
     date: Annotated[str, typer.Option("--date", help="报送日期，YYYY-MM-DD。", metavar="DATE")],
     period: Annotated[
         int | None,
-        typer.Option("--period", help="年度事项的年份，如 2023。", metavar="YEAR"),
+        typer.Option(
+            "--period", help="年度事项的年份，如 2023。", metavar="YEAR", min=1900, max=2200
+        ),
     ] = None,
     note_text: Annotated[
         str | None, typer.Option("--note", help="备注，如文号。", metavar="TEXT")
