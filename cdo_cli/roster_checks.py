@@ -101,6 +101,9 @@ def _unit_texts(key: str, entry: UnitEntry | None) -> Iterator[str]:
     for filing in entry.filings:
         yield filing.obligation
         yield filing.note or ""
+    for past in entry.history:
+        yield from (past.role, past.name or "", past.title or "", past.office or "")
+        yield from (past.phone or "", past.email or "", past.qualification or "", past.note or "")
 
 
 def _unit_text_findings(key: str, entry: UnitEntry | None) -> list[Finding]:
@@ -119,6 +122,10 @@ def _unit_text_findings(key: str, entry: UnitEntry | None) -> list[Finding]:
         where = (*path, "filings", i)
         out += _text_finding("obligation", filing.obligation, (*where, "obligation"))
         out += _text_finding("note", filing.note, (*where, "note"))
+    for i, past in enumerate(entry.history):
+        where = (*path, "history", i)
+        for field in ("role", "name", "title", "office", "phone", "email", "qualification", "note"):
+            out += _text_finding(field, getattr(past, field), (*where, field))
     return out
 
 

@@ -387,7 +387,8 @@ def readers(cli: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Stand-in readers: what each file name "contains" (an ImportedFile or an error)."""
     files = _Files()
 
-    def read(path: Path, registry: object) -> ImportedFile:
+    def read(path: Path, registry: object, *, scheme_id: str | None = None) -> ImportedFile:
+        assert scheme_id == "puning"  # the roster's scheme
         found = files[path.name]
         if isinstance(found, Exception):
             raise found
@@ -558,3 +559,56 @@ def test_init_and_schema_know_the_history(cli: Any) -> None:
     assert unit["history"]["items"] == {"$ref": "#/$defs/PastHolder"}
     assert "dept_cdo" in schema["$defs"]["PastHolder"]["properties"]["role"]["enum"]
     assert set(schema["$defs"]["PastHolder"]["required"]) == {"role", "ended"}
+
+
+# ---------------------------------------------------------------- with the real readers
+
+
+def test_import_exported_workbook_changes_exactly_the_edit(cli: Any, roster: Path) -> None:
+    import openpyxl
+
+    assert cli("export", "-o", "名册.xlsx").exit_code == 0
+    book = openpyxl.load_workbook("名册.xlsx")
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("姓名")].value == "李四":
+            row[header.index("联系电话")].value = "13900000000"
+    added = dict.fromkeys(header)
+    added.update(
+        {"单位": "市教育局", "职位": "市直部门首席数据官", "姓名": "陈一", "职务": "副局长"}
+    )
+    sheet.append([added[h] for h in header])
+    book.save("改.xlsx")
+    result = cli("import", "改.xlsx", "--write")
+    assert result.exit_code == 0, result.output
+    assert "共 2 个单位：新增 1 人，修改 1 人，移除 0 人，报送记录 0 条" in result.stdout
+    assert (
+        roster.read_text(encoding="utf-8")
+        == ROSTER.replace("phone: 13912345678}", "phone: '13900000000'}")
+        + "  市教育局:\n    officers:\n      dept_cdo:\n        name: 陈一\n        title: 副局长\n"
+    )
+    assert "没有需要修改的内容" in cli("import", "改.xlsx", "--write").stdout
+
+
+def test_import_rendered_form_filled_by_a_clerk(cli: Any, roster: Path) -> None:
+    import docx
+
+    assert cli("render", "attachment2", "--dept", "市教育局", "-o", "表.docx").exit_code == 0
+    document = docx.Document("表.docx")
+    table = document.tables[0]
+    for row, values in (
+        (2, ["", "陈一", "副局长", "13800138123"]),
+        (5, ["办公室", "林二", "科长", "0663-2222333"]),
+    ):
+        for cell, value in zip(table.rows[row].cells, values, strict=True):
+            if value:
+                cell.text = value
+    document.save("回收.docx")
+    result = cli("import", "回收.docx", "--write")
+    assert result.exit_code == 0, result.output
+    entry = json.loads(cli("history", "-u", "市教育局", "-f", "json").stdout)["items"]
+    assert [(i["role"], i["name"], i["phone"]) for i in entry] == [
+        ("dept_cdo", "陈一", "13800138123"),
+        ("dept_contact", "林二", "0663-2222333"),
+    ]

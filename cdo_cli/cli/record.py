@@ -325,7 +325,8 @@ def import_cmd(
         try:
             if not path.exists():
                 raise UnreadableError(f"{path}: 文件不存在")
-            result = reader_for(path)(path, ledger.registry)
+            read = reader_for(path)
+            result = read(path, ledger.registry, scheme_id=ledger.loaded.scheme.id)
         except CdoError as exc:
             failed.append(exc)
             continue
