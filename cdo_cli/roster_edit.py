@@ -452,14 +452,14 @@ def open_ledger(path: Path, registry: Registry, display: str | None = None) -> L
         raise RosterInvalidError([f for f in findings if f.severity is Severity.error])
     reason = _unusual(source.text)
     if reason:
-        raise _not_editable(source.name, reason)
+        raise _not_editable(source.name, reason, "请把锚点、别名或标签改成普通写法后再试。")
     return Ledger(path, source, raw, registry, loaded, findings)
 
 
-def _not_editable(name: str, why: str) -> EditRefusedError:
+def _not_editable(name: str, why: str, hint: str = "") -> EditRefusedError:
     return EditRefusedError(
         f"{name}：cdo 不能自动修改这个名册：{why}",
-        hint="名册未改动。请手工修改，或把锚点、别名和标签改成普通写法后再试。",
+        hint=f"名册未改动。{hint or '请手工修改名册，并把这个文件报告给维护者。'}",
     )
 
 
