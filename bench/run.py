@@ -47,6 +47,7 @@ START_UP = [
     "validate --help",
     "overdue --help",
     "render --help",
+    "export --help",
 ]
 # The cheapest way the roster can be read: ruamel.yaml's safe loader on the C parser.
 FLOOR_LOAD = (

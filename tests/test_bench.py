@@ -310,6 +310,7 @@ HELP_CALLS = [
     "record appoint --help",
     "overdue --help",
     "render --help",
+    "export --help",
     "--policies x validate --help",
 ]
 
