@@ -7,6 +7,15 @@ government, N departments and the data bureau) and ``DIR/roster.yaml`` (every un
 its officers, contacts, some support-team members, and filings: about 60% on time, 25%
 late, the rest missing). The output depends only on N. Both files pass
 ``CDO_POLICIES=DIR/policies cdo validate DIR/roster.yaml`` with no findings.
+
+``--variant`` writes a roster with something to report instead, beside the full one:
+
+- ``blank``: ``roster_blank.yaml``, what ``cdo init`` writes for the scheme (every field
+  blank, one finding per required role);
+- ``misspelt``: ``roster_misspelt.yaml``, the full roster with one character changed in
+  10% of the unit names (each an unknown unit with a "did you mean", and a missing one);
+- ``findings``: ``roster_findings.yaml``, half the unit names misspelt and every phone of
+  the other half invalid: tens of thousands of findings at N = 10000.
 """
 
 from __future__ import annotations
@@ -168,15 +177,50 @@ def _once(rng: random.Random) -> dt.date | None:
     return None
 
 
-def roster_lines(names: list[str], rng: random.Random) -> Iterator[str]:
-    """The roster, line by line."""
+# What a misspelt name gets instead of one of its characters.
+TYPOS = "市县区厅处科室局办委会司署所站队"
+
+
+def misspelt(name: str, rng: random.Random, taken: set[str]) -> str:
+    """``name`` with one character changed, to a name not in ``taken``."""
+    while True:
+        i = rng.randrange(len(name))
+        typo = name[:i] + rng.choice(TYPOS) + name[i + 1 :]
+        if typo != name and typo not in taken:
+            return typo
+
+
+def bad_phone(phone: str) -> str:
+    """An invalid number made from a valid one: a digit short."""
+    digits = phone.strip('"').replace("-", "")
+    return f'"{digits[:-1]}"'
+
+
+def roster_lines(
+    names: list[str],
+    rng: random.Random,
+    keys: dict[str, str] | None = None,
+    bad_phones: frozenset[str] = frozenset(),
+) -> Iterator[str]:
+    """The roster, line by line.
+
+    ``keys`` writes some units under another name (a misspelling); the units named in
+    ``bad_phones`` get an invalid number for every person. Neither changes what the random
+    generator is asked, so the rest of the roster is the full one's.
+    """
+    keys = keys or {}
     people = People(rng)
     yield "# 合成名册（bench/generate.py），供性能测试使用"
     yield f"scheme: {SCHEME_ID}"
     yield "note: 合成数据，非真实人员"
     yield "units:"
 
-    def officer(role: str, title: str, avoid: set[str], office: str | None = None) -> list[str]:
+    def number(phone: str, unit: str) -> str:
+        return bad_phone(phone) if unit in bad_phones else phone
+
+    def officer(
+        unit: str, role: str, title: str, avoid: set[str], office: str | None = None
+    ) -> list[str]:
         name, phone, email = people.person(avoid)
         avoid.add(name)
         lines = [f"      {role}:"]
@@ -185,7 +229,7 @@ def roster_lines(names: list[str], rng: random.Random) -> Iterator[str]:
         lines += [
             f"        name: {name}",
             f"        title: {title}",
-            f"        phone: {phone}",
+            f"        phone: {number(phone, unit)}",
             f"        email: {email}",
         ]
         return lines
@@ -193,8 +237,8 @@ def roster_lines(names: list[str], rng: random.Random) -> Iterator[str]:
     taken: set[str] = set()
     yield f"  {GOVERNMENT}:"
     yield "    officers:"
-    yield from officer("city_cdo", "副市长", taken)
-    yield from officer("city_contact", "科员", taken, office="数据管理股")
+    yield from officer(GOVERNMENT, "city_cdo", "副市长", taken)
+    yield from officer(GOVERNMENT, "city_contact", "科员", taken, office="数据管理股")
     yield "    filings:"
     yield "      - obligation: city_cdo_plan"
     yield "        date: 2023-10-27"
@@ -206,11 +250,11 @@ def roster_lines(names: list[str], rng: random.Random) -> Iterator[str]:
         title = "副主任" if name.endswith(("办公室", "中心")) else "副局长"
         if name.endswith(("联社", "联合会", "协会", "总工会")):
             title = "副主席"
-        yield f"  {name}:"
+        yield f"  {keys.get(name, name)}:"
         yield "    officers:"
-        yield from officer("dept_cdo", title, taken)
+        yield from officer(name, "dept_cdo", title, taken)
         yield from officer(
-            "dept_contact", rng.choice(STAFF_TITLES), taken, office=rng.choice(OFFICES)
+            name, "dept_contact", rng.choice(STAFF_TITLES), taken, office=rng.choice(OFFICES)
         )
         if rng.random() < 0.3:
             role = rng.choice(["support_planning", "support_data", "support_project"])
@@ -220,7 +264,7 @@ def roster_lines(names: list[str], rng: random.Random) -> Iterator[str]:
                 taken.add(member)
                 yield f"        - name: {member}"
                 yield f"          title: {rng.choice(STAFF_TITLES)}"
-                yield f"          phone: {phone}"
+                yield f"          phone: {number(phone, name)}"
                 yield f"          qualification: {rng.choice(QUALIFICATIONS)}"
         filings = []
         for obligation in ("dept_contact_form", "dept_cdo_plan"):
@@ -245,17 +289,52 @@ def roster_lines(names: list[str], rng: random.Random) -> Iterator[str]:
     yield "        date: 2023-12-28"
 
 
-def generate(units: int, out: Path) -> tuple[Path, Path]:
-    """Write the scheme and the roster for ``units`` departments; return their paths."""
+VARIANTS = ("full", "blank", "misspelt", "findings")
+
+
+def generate(units: int, out: Path, variant: str = "full") -> tuple[Path, Path]:
+    """Write the scheme and a roster for ``units`` departments; return their paths.
+
+    ``full`` is ``DIR/roster.yaml``; the other variants (see the module docstring) are
+    ``DIR/roster_VARIANT.yaml``.
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}")
     names = unit_names(units)
-    rng = random.Random(f"cdo-bench-{units}")
     policies = out / "policies"
     policies.mkdir(parents=True, exist_ok=True)
     scheme_path = policies / f"{SCHEME_ID}.yaml"
-    roster_path = out / "roster.yaml"
     _write(scheme_path, dump_scheme(build_scheme(names)))
-    _write(roster_path, "\n".join(roster_lines(names, rng)) + "\n")
+    if variant == "blank":
+        roster_path = out / "roster_blank.yaml"
+        _write(roster_path, blank_roster(scheme_path))
+        return scheme_path, roster_path
+    rng = random.Random(f"cdo-bench-{units}")
+    keys: dict[str, str] = {}
+    bad: frozenset[str] = frozenset()
+    if variant != "full":
+        share = 0.1 if variant == "misspelt" else 0.5
+        typos = random.Random(f"cdo-bench-{variant}-{units}")
+        taken = set(names)
+        for name in names:
+            if typos.random() < share:
+                keys[name] = misspelt(name, typos, taken)
+                taken.add(keys[name])
+        if variant == "findings":
+            bad = frozenset(n for n in names if n not in keys)
+    roster_path = out / ("roster.yaml" if variant == "full" else f"roster_{variant}.yaml")
+    _write(roster_path, "\n".join(roster_lines(names, rng, keys, bad)) + "\n")
     return scheme_path, roster_path
+
+
+def blank_roster(scheme_path: Path) -> str:
+    """What ``cdo init`` writes for the scheme: this checkout's template, made in-process."""
+    sys.path.insert(0, str(ROOT))
+    from cdo_cli.policy_loading import Registry
+    from cdo_cli.roster_template import roster_template
+
+    scheme = Registry([scheme_path.parent]).get(SCHEME_ID)
+    return roster_template(scheme, "bench.roster.schema.json")
 
 
 def _write(path: Path, text: str) -> None:
@@ -269,10 +348,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, required=True, help="number of departments (N)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write into")
+    parser.add_argument(
+        "--variant",
+        choices=VARIANTS,
+        default="full",
+        help="full (no findings), blank (as cdo init writes it), misspelt (10%% of units), "
+        "findings (half the units misspelt, every other phone invalid)",
+    )
     args = parser.parse_args(argv)
     if args.units < 1:
         parser.error("--units must be at least 1")
-    scheme_path, roster_path = generate(args.units, args.out)
+    scheme_path, roster_path = generate(args.units, args.out, args.variant)
     size = roster_path.stat().st_size
     print(f"{scheme_path}\n{roster_path} ({args.units + 2} units, {size / 1e6:.2f} MB)")
     return 0
