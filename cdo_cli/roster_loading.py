@@ -19,7 +19,7 @@ from .loading import Source, parse, read_source
 from .model_errors import field_names, findings_from
 from .policy import Scheme, Unit
 from .roster import ROSTER_MODELS, Person, Roster, UnitEntry
-from .suggest import did_you_mean
+from .suggest import NameIndex, did_you_mean
 
 if TYPE_CHECKING:
     from .policy_loading import Registry
@@ -103,6 +103,7 @@ def resolve(
     entries: dict[str, tuple[str, UnitEntry]] = {}
     invalid: set[str] = set()
     valid_units: dict[str, UnitEntry | None] = {}
+    names: NameIndex | None = None  # for suggestions, built at the first unknown unit
     for key, raw in (raw_units if isinstance(raw_units, dict) else {}).items():
         key = str(key)
         entry: UnitEntry | None = None
@@ -115,12 +116,13 @@ def resolve(
             )
         unit = index.get(key)
         if unit is None:
+            names = names or NameIndex(index)
             findings.append(
                 error(
                     "unit-unknown",
                     f"“{key}”不是{scheme.city}方案范围内的单位",
                     ("units", key),
-                    did_you_mean(key, index) or "运行 cdo policy show 查看单位名单。",
+                    did_you_mean(key, names) or "运行 cdo policy show 查看单位名单。",
                 )
             )
             continue
