@@ -86,7 +86,7 @@ def place(source: Source, findings: list[Finding]) -> list[Finding]:
         return findings
     from .loading import position_finder
 
-    find = position_finder(source)
+    find = position_finder(source, (f.path for f in findings if f.line is None))
     return [
         f.at(source.name, *find(f.path, f.code == "key-unknown")) if f.line is None else f
         for f in findings

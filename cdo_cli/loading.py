@@ -25,7 +25,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -718,25 +718,56 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Source, Any]:
 
 
 Position = tuple[int | None, int | None]
+KeyPath = tuple[str | int, ...]
+Finder = Callable[[KeyPath, bool], Position]
 
 
-def position_finder(source: Source) -> Callable[[tuple[str | int, ...], bool], Position]:
+def position_finder(source: Source, paths: Iterable[KeyPath]) -> Finder:
     """A function from a key path to (line, column), 1-based.
 
-    The second argument asks for the key's position even where the key holds a scalar
-    (for an unknown key); otherwise a scalar's own position is given. The file is parsed
-    for positions at the first question, not before.
+    ``paths`` are the paths that will be asked about: the file is read once for their
+    positions alone, so that tens of thousands of findings do not need a tree of the
+    whole file's positions. The function's second argument asks for the key's position
+    even where the key holds a scalar (for an unknown key); otherwise a scalar's own
+    position is given. A path is placed as deep as it exists in the file.
     """
-    trees: list[Any] = []
     text, back = _stand_ins(source.text)
+    if not back:
+        return _finder(text, paths)
+    # Keys with NEL, LS or PS were read with stand-ins for them (see parse).
     there = {ord(v): k for k, v in back.items()}
 
-    def find(path: tuple[str | int, ...], at_key: bool = False) -> Position:
-        if not trees:
-            trees.append(_position_tree(text))
-        if there:
-            path = tuple(k.translate(there) if isinstance(k, str) else k for k in path)
-        tree = node = trees[0]
+    def swap(path: KeyPath) -> KeyPath:
+        return tuple(k.translate(there) if isinstance(k, str) else k for k in path)
+
+    find = _finder(text, [swap(path) for path in paths])
+
+    def find_swapped(path: KeyPath, at_key: bool = False) -> Position:
+        return find(swap(path), at_key)
+
+    return find_swapped
+
+
+def _finder(text: str, paths: Iterable[KeyPath]) -> Finder:
+    """position_finder for text without NEL, LS or PS."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # parse() has reported what matters
+        if not _looks_deep(text) and not _ODD_BREAKS.search(text):
+            with _gc_paused():
+                try:
+                    return _positions_from_events(text, list(dict.fromkeys(paths)))
+                except (_Unusual, YAMLError):
+                    pass
+        # The reference: the round-trip loader's whole tree with positions (``.lc``).
+        yaml = YAML(typ="rt")
+        yaml.Constructor = _PositionConstructor
+        try:
+            tree = yaml.load(text)
+        except (YAMLError, RecursionError, ValueError):
+            tree = None
+
+    def find(path: KeyPath, at_key: bool = False) -> Position:
+        node = tree
         best: Position = (1, 1) if tree is not None else (None, None)
         for key in path:
             lc = getattr(node, "lc", None)
@@ -768,119 +799,179 @@ def _is_leaf(node: dict[Any, Any], key: Any) -> bool:
     return not isinstance(node.get(key), dict | list)
 
 
-def _position_tree(text: str) -> Any:
-    """The document as ruamel's round-trip loader gives it: dicts and lists with ``.lc``.
-
-    The round-trip loader is pure Python and took twenty seconds on a province-sized
-    roster; for plain data the same positions come from the C parser's nodes in a tenth
-    of that. Anything unusual (see :func:`_load_c`) still goes to the round-trip loader.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # parse() has reported what matters
-        if not _looks_deep(text) and not _ODD_BREAKS.search(text):
-            with _gc_paused():
-                try:
-                    return _tree_from_nodes(text)
-                except (_Unusual, YAMLError):
-                    pass
-        yaml = YAML(typ="rt")
-        yaml.Constructor = _PositionConstructor
-        try:
-            return yaml.load(text)
-        except (YAMLError, RecursionError, ValueError):
-            return None
-
-
-class _LineCol:
-    """Positions of a mapping's keys and values, or of a list's items (0-based)."""
-
-    def __init__(self) -> None:
-        self.data: dict[Any, tuple[int, ...]] = {}
-
-    def key(self, key: Any) -> tuple[int, int]:
-        line, column, _, _ = self.data[key]
-        return line, column
-
-    def value(self, key: Any) -> tuple[int, int]:
-        _, _, line, column = self.data[key]
-        return line, column
-
-    def item(self, index: int) -> tuple[int, int]:
-        line, column = self.data[index]
-        return line, column
-
-
-class _Map(dict[Any, Any]):
-    lc: _LineCol
-
-
-class _Seq(list[Any]):
-    lc: _LineCol
-
-
 _KEY_TAGS = {_CORE + t for t in ("str", "null", "bool", "int", "float", "timestamp", "value")}
 _DOCUMENT_MARKERS = ("---", "...")
-# A lone CR (an old Mac file): _value_position and _line_column count \n only. (NEL, LS
-# and PS never reach here: see _stand_ins.)
+# A lone CR (an old Mac file): _value_position and _Lines count \n only. (NEL, LS and PS
+# never reach here: see _stand_ins.)
 _ODD_BREAKS = re.compile("\r(?!\n)")
-_LEAF = object()  # stands for a scalar below the top: its value is never asked for
+_NODE_EVENTS = (ScalarEvent, MappingStartEvent, SequenceStartEvent)
+# The paths that reach a mapping or a list, each with the index of its next step.
+_Reaching = list[tuple[KeyPath, int]]
 
 
-def _tree_from_nodes(text: str) -> Any:
+class _Open:
+    """A mapping or list being read: the paths through it, and where the reading is."""
+
+    __slots__ = ("event", "index", "key", "key_mark", "keys", "mapping", "wants")
+
+    def __init__(self, event: Any, reaching: _Reaching) -> None:
+        self.event = event  # its start event
+        self.mapping = event.__class__ is MappingStartEvent
+        self.wants = _next_steps(reaching, self.mapping) if reaching else {}
+        self.key: Any = _NO_KEY  # a mapping's key waiting for its value
+        self.key_mark: Any = None
+        self.keys: set[Any] = set()
+        self.index = 0  # a list's next item
+
+
+def _next_steps(reaching: _Reaching, mapping: bool) -> dict[Any, _Reaching]:
+    """The keys (of a mapping) or indexes (of a list) that the paths go on to."""
+    out: dict[Any, _Reaching] = {}
+    for path, i in reaching:
+        if mapping:  # find() passes over an index on a mapping (one standing for a list)
+            while i < len(path) and isinstance(path[i], int):
+                i += 1
+        if i < len(path) and isinstance(path[i], int) != mapping:
+            out.setdefault(path[i], []).append((path, i + 1))
+    return out
+
+
+def _positions_from_events(text: str, paths: list[KeyPath]) -> Finder:
+    """The positions of ``paths`` as the round-trip loader gives them, from the C parser.
+
+    Every event is checked against what these positions were checked for (an alias, a
+    tag, a complex, empty or duplicate key, an empty value in a place not covered by
+    :func:`_value_position` raise _Unusual, and the round-trip loader answers instead);
+    only the positions on the paths are kept, the deepest found for each path: at its
+    key and where its value starts (the same for a mapping or list).
+    """
     loader = _c_loader(text)
-    root = loader.get_single_node()
-    seen: set[int] = set()
-
-    def build(node: Any) -> Any:
-        if id(node) in seen:
-            raise _Unusual  # an alias
-        seen.add(id(node))
-        tag = node.tag
-        if isinstance(node, MappingNode):
-            if tag != "tag:yaml.org,2002:map":
-                raise _Unusual
-            mapping = _Map()
-            mapping.lc = _LineCol()
-            for key_node, value_node in node.value:
-                if (
-                    not isinstance(key_node, ScalarNode)
-                    or str(key_node.tag) not in _KEY_TAGS
-                    or _is_empty(key_node)
-                ):
-                    raise _Unusual
-                key = key_node.value  # keys are text as written (see _check_mapping)
-                if key in mapping:
-                    raise _Unusual
-                mapping[key] = build(value_node)
-                line, column = key_node.start_mark.line, key_node.start_mark.column
-                mapping.lc.data[key] = (line, column, *_value_position(text, node, value_node))
-            return mapping
-        if isinstance(node, SequenceNode):
-            if tag != "tag:yaml.org,2002:seq":
-                raise _Unusual
-            items = _Seq(build(child) for child in node.value)
-            items.lc = _LineCol()
-            for i, child in enumerate(node.value):
-                if node.flow_style and _is_empty(child):
-                    raise _Unusual
-                items.lc.data[i] = (child.start_mark.line, child.start_mark.column)
-            return items
-        return _LEAF
-
-    if root is None:
-        return None
-    if isinstance(root, ScalarNode):
-        if str(root.tag) not in _KEY_TAGS:
+    get = loader.get_event
+    lines = _Lines(text)
+    found: dict[KeyPath, tuple[int, int, int, int]] = {}
+    root: Position = (None, None)
+    if get().__class__ is not StreamStartEvent:
+        raise _Unusual
+    event = get()
+    if event.__class__ is not StreamEndEvent:  # else there is no document at all
+        if event.__class__ is not DocumentStartEvent:
             raise _Unusual
-        return loader.construct_object(root)
-    return build(root)
+        stack: list[_Open] = []
+        while True:
+            event = get()
+            kind = event.__class__
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                stack.pop()
+                continue
+            if kind is DocumentEndEvent:
+                break
+            if kind not in _NODE_EVENTS:
+                raise _Unusual  # an alias
+            if not stack:  # the document's own value
+                if kind is ScalarEvent:
+                    root = (None, None) if _scalar(loader, event) is None else (1, 1)
+                else:
+                    root = (1, 1)
+                    stack.append(_Open(event, [(path, 0) for path in paths]))
+                continue
+            parent = stack[-1]
+            if parent.mapping and parent.key is _NO_KEY:
+                parent.key = _key(loader, event)
+                if parent.key in parent.keys:
+                    raise _Unusual
+                parent.keys.add(parent.key)
+                parent.key_mark = event.start_mark
+                continue
+            # A mapping key's value or a list item.
+            start = event.start_mark
+            if parent.mapping:
+                reaching = (
+                    parent.wants.pop(parent.key, None) if isinstance(parent.key, str) else None
+                )
+                mark = parent.key_mark
+                where = (
+                    _value_position(text, lines, parent.event, event)
+                    if kind is ScalarEvent
+                    else (mark.line, mark.column)
+                )
+                for path, _ in reaching or ():
+                    found[path] = (mark.line, mark.column, *where)
+                parent.key = _NO_KEY
+            else:
+                if parent.event.flow_style and _is_empty(event):
+                    raise _Unusual
+                reaching = parent.wants.pop(parent.index, None)
+                for path, _ in reaching or ():
+                    found[path] = (start.line, start.column, start.line, start.column)
+                parent.index += 1
+            if kind is not ScalarEvent:
+                if event.tag is not None:
+                    raise _Unusual
+                stack.append(_Open(event, reaching or []))
+        if get().__class__ is not StreamEndEvent:
+            raise _Unusual  # another document: the round-trip loader refuses the file
+
+    def find(path: KeyPath, at_key: bool = False) -> Position:
+        where = found.get(path)
+        if where is None:
+            return root
+        line, column = (where[0], where[1]) if at_key else (where[2], where[3])
+        return line + 1, column + 1
+
+    return find
 
 
-def _is_empty(node: Any) -> bool:
-    return isinstance(node, ScalarNode) and node.value == "" and not node.style
+def _key(loader: Any, event: Any) -> str:
+    """A mapping key as parse() reads it, the text as written; or _Unusual."""
+    if event.__class__ is not ScalarEvent or _is_empty(event):
+        raise _Unusual
+    _tag(loader, event)
+    return str(event.value)
 
 
-def _value_position(text: str, mapping: Any, value: Any) -> tuple[int, int]:
+def _scalar(loader: Any, event: Any) -> Any:
+    """An untagged string, number, boolean, null or date, or _Unusual."""
+    tag = _tag(loader, event)
+    if tag == _STR_TAG:
+        return event.value
+    return loader.construct_object(ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+
+
+def _tag(loader: Any, event: Any) -> str:
+    """The tag a scalar resolves to, if one of _KEY_TAGS and not written out; else _Unusual."""
+    if event.tag is not None:
+        raise _Unusual
+    tag = (loader.implicit_tag(event.value) if event.implicit[0] else None) or _STR_TAG
+    if tag not in _KEY_TAGS:
+        raise _Unusual
+    return tag
+
+
+def _is_empty(event: Any) -> bool:
+    return event.__class__ is ScalarEvent and event.value == "" and not event.style
+
+
+class _Lines:
+    """0-based line and column of character indexes, asked about mostly in order."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.index = self.line = self.start = 0  # the last index asked, its line, line start
+
+    def at(self, index: int) -> tuple[int, int]:
+        if index < self.index:
+            self.index = self.line = self.start = 0
+        # Counting from the last index asked, not from the top, keeps a file full of
+        # empty values linear (it was quadratic: 70 s for 5,000 blank units).
+        self.line += self.text.count("\n", self.index, index)
+        newline = self.text.rfind("\n", self.index, index)
+        if newline >= 0:
+            self.start = newline + 1
+        self.index = index
+        return self.line, index - self.start
+
+
+def _value_position(text: str, lines: _Lines, mapping: Any, value: Any) -> tuple[int, int]:
     """Where the round-trip loader puts a value: its start, except for an empty one.
 
     An empty value (``key:`` and nothing) is placed by the round-trip loader at the end
@@ -897,7 +988,7 @@ def _value_position(text: str, mapping: Any, value: Any) -> tuple[int, int]:
         i += 1
     comment = text[i : i + 1] == "#"
     j = _next_token(text, i)
-    line, column = _line_column(text, j)
+    line, column = lines.at(j)
     if text.startswith(_DOCUMENT_MARKERS, j):
         raise _Unusual
     explicit = text[j : j + 1] == "?" and text[j + 1 : j + 2] in ("", " ", "\n", "\r")
@@ -927,9 +1018,3 @@ def _next_token(text: str, i: int) -> int:
         else:
             break
     return i
-
-
-def _line_column(text: str, index: int) -> tuple[int, int]:
-    """0-based line and column of a character index."""
-    line_start = text.rfind("\n", 0, index) + 1
-    return text.count("\n", 0, index), index - line_start

@@ -197,16 +197,24 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]
             yield from _paths(value, (*prefix, i))
 
 
-def _assert_same_positions(text: str) -> None:
+def _assert_same_positions(text: str, alone: int | None = None) -> None:
+    """Every path placed as the round-trip loader places it: all asked about at once,
+    and each (or ``alone`` of them, spread over the file) asked about by itself."""
     try:
         tree = YAML(typ="safe", pure=True).load(text)
     except Exception:
         tree = None
     reference = _round_trip_finder(text)
-    fast = loading.position_finder(loading.Source("f.yaml", text))
-    for path in _paths(tree):
+    source = loading.Source("f.yaml", text)
+    paths = list(_paths(tree))
+    fast = loading.position_finder(source, paths)
+    for path in paths:
         for at_key in (False, True):
             assert fast(path, at_key) == reference(path, at_key), (path, at_key)
+    for path in paths[:: max(1, len(paths) // alone) if alone else 1]:
+        one = loading.position_finder(source, [path])
+        for at_key in (False, True):
+            assert one(path, at_key) == reference(path, at_key), (path, at_key)
 
 
 @pytest.mark.parametrize("text", POSITION_DOCS)
@@ -220,13 +228,13 @@ def test_validate_places_findings_in_templates_as_round_trip_does(
 ) -> None:
     assert cli("init", "--scheme", scheme, "-o", "roster.yaml").exit_code == 0
     text = (tmp_path / "roster.yaml").read_text(encoding="utf-8")
-    _assert_same_positions(text)
+    _assert_same_positions(text, alone=40)
     # Half filled in: values after some keys, comments dropped after others.
     lines = text.splitlines(keepends=True)
     for i, line in enumerate(lines):
         if line.rstrip().endswith(":") or "  # " in line:
             lines[i] = line.replace(":", ": x", 1) if i % 3 == 0 else line.split("#")[0] + "\n"
-    _assert_same_positions("".join(lines))
+    _assert_same_positions("".join(lines), alone=40)
 
 
 def test_validate_invalid_date_is_placed_not_a_traceback(
