@@ -100,6 +100,9 @@ class NameIndex:
             # floor*length/(2 - floor) to 2*rest/floor - length.
             lengths = (int(floor * length / (2 - floor)) - 1, int(2 * rest / floor) - length + 1)
             rest -= counts[ch]
+            # The upper bound of each new name's ratio; the full ratio, which is slow, is
+            # computed best bound first, so that the floor rises as fast as it can.
+            bounds: list[tuple[float, str]] = []
             for i in self._unseen(ch, seen, lengths):
                 shared = (mask & masks[i]).bit_count()
                 choice = names[i]
@@ -109,8 +112,12 @@ class NameIndex:
                     if c in choice:
                         shared += min(k, choice.count(c)) - 1
                 quick = 2.0 * shared / (length + len(choice))
+                if quick >= floor:
+                    bounds.append((quick, choice))
+            bounds.sort(reverse=True)
+            for quick, choice in bounds:
                 if quick < floor or (len(best) == n and (quick, choice) < best[-1]):
-                    continue
+                    break
                 matcher.set_seq1(choice)
                 ratio = matcher.ratio()
                 if ratio >= _RATIO:
