@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +23,12 @@ class Severity(str, Enum):
 SEVERITY_LABELS = {Severity.error: "错误", Severity.warning: "警告"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem in one file, at a key path that is turned into line and column."""
 
+    # Slots (and no dict of extras, which nothing read): a province-sized roster can
+    # have tens of thousands of findings.
     code: str
     severity: Severity
     message: str
@@ -35,7 +37,6 @@ class Finding:
     line: int | None = None
     column: int | None = None
     hint: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def location(self) -> str:

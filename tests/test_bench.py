@@ -18,6 +18,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from cdo_cli import loading
+from cdo_cli.findings import Finding, error, warning
 from cdo_cli.roster_checks import _email_problem, _plain_mobile, email_problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -381,3 +382,85 @@ def test_validate_same_without_the_c_parser(
     without_c = cli("validate", "roster.yaml", "--format", "json")
     assert (without_c.exit_code, without_c.output) == (with_c.exit_code, with_c.output)
     assert '"line": 8' in with_c.output
+
+
+# ---------------------------------------------------------------- reports in pieces
+
+
+def _old_findings_text(findings: list[Finding], files: list[str], *, color: bool = False) -> str:
+    """findings_text as it was: every line in one list, joined at the end (the reference)."""
+    from itertools import groupby
+
+    from cdo_cli.findings import SEVERITY_LABELS, Severity
+    from cdo_cli.findings_format import _COLORS, _DIM, _RESET, sort_key
+    from cdo_cli.text import visible
+
+    lines: list[str] = []
+    ordered = sorted(findings, key=sort_key)
+    by_file = {k: list(v) for k, v in groupby(ordered, key=lambda f: f.file)}
+    for name in dict.fromkeys([*files, *by_file]):
+        group = by_file.get(name, [])
+        if not group:
+            lines.append(f"{visible(name)}：通过")
+            continue
+        lines.append(visible(name))
+        for f in group:
+            where = f"{f.line or 1}:{f.column or 1}"
+            label = SEVERITY_LABELS[f.severity]
+            if color:
+                label = f"{_COLORS[f.severity]}{label}{_RESET}"
+            lines.append(f"  {where:<9} {label}  {visible(f.message)}  [{f.code}]")
+            if f.hint:
+                hint = f"提示：{visible(f.hint)}"
+                lines.append(f"  {'':<9} {_DIM}{hint}{_RESET}" if color else f"  {'':<9} {hint}")
+        lines.append("")
+    errors = sum(f.severity is Severity.error for f in findings)
+    warnings = len(findings) - errors
+    lines.append(f"共 {len(files)} 个文件，{errors} 个错误，{warnings} 个警告")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _some_findings(count: int) -> list[Finding]:
+    rng = random.Random(count)
+    out = []
+    for i in range(count):
+        make = error if rng.random() < 0.7 else warning
+        path = tuple(
+            rng.choice(["units", "市公安局", "officers", 0, 1, "phone"]) for _ in range(i % 5)
+        )
+        hint = rng.choice([None, "提示\n两行", '引号"与\\反斜杠', "\x1b[31m"])
+        found = make(f"code-{i % 3}", f"第 {i} 个问题：“值”\t{i}", path, hint)
+        out.append(found.at(rng.choice(["a.yaml", "b.yaml", ""]), rng.choice([None, i]), i % 7))
+    return out
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 50])
+def test_validate_reports_in_pieces_as_in_one_piece(count: int) -> None:
+    import json
+
+    from cdo_cli.findings_format import (
+        batched,
+        findings_json,
+        findings_text,
+        findings_text_lines,
+        sort_key,
+    )
+    from cdo_cli.text import json_safe
+
+    findings = _some_findings(count)
+    files = ["a.yaml", "c.yaml"]
+    for color in (False, True):
+        old = _old_findings_text(findings, files, color=color)
+        assert findings_text(findings, files, color=color) == old
+        assert "".join(batched(findings_text_lines(findings, files, color=color), 100)) == old
+    summary = {"a.yaml": {"政府部门": {"complete": 1, "incomplete": 0, "missing": 2}}, "空": {}}
+    for extra in (None, {}, {"summary": summary}, {"summary": [], "errors": "replaced"}):
+        errors = sum(f.severity.value == "error" for f in findings)
+        whole = {
+            "errors": errors,
+            "warnings": len(findings) - errors,
+            "findings": [f.as_dict() for f in sorted(findings, key=sort_key)],
+            **(extra or {}),
+        }
+        expected = json_safe(json.dumps(whole, ensure_ascii=False, indent=2)) + "\n"
+        assert findings_json(findings, extra) == expected

@@ -87,12 +87,16 @@ def report(
     (``unreadable``) are reported after the others, and make the exit code 2.
     """
     from ..findings import has_errors
-    from ..findings_format import findings_json, findings_text
+    from ..findings_format import batched, findings_json_pieces, findings_text_lines
 
+    # Written in pieces: tens of thousands of findings are never one string in memory.
     if fmt == "json":
-        out_bytes(findings_json(findings, extra).encode("utf-8"))
+        for chunk in batched(findings_json_pieces(findings, extra)):
+            out_bytes(chunk.encode("utf-8"))
     elif fmt == "text":
-        out(findings_text(findings, files, color=color()) + summary)
+        for chunk in batched(findings_text_lines(findings, files, color=color())):
+            out(chunk)
+        out(summary)
     else:
         raise bad_format(fmt, ["text", "json"])
     if unreadable:
