@@ -57,6 +57,39 @@ def test_bench_generated_roster_validates_clean(
     assert "政府部门：完整 30，不完整 0，缺失 0" in result.output
 
 
+@pytest.mark.parametrize("variant", ["blank", "misspelt", "findings"])
+def test_bench_generated_variants_have_their_findings(
+    cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: str
+) -> None:
+    import json
+
+    first = generate(60, tmp_path / "a", variant)
+    second = generate(60, tmp_path / "b", variant)
+    assert first[1].read_bytes() == second[1].read_bytes()
+    monkeypatch.setenv("CDO_POLICIES", str(tmp_path / "a" / "policies"))
+    result = cli("validate", str(first[1]), "--format", "json")
+    codes: dict[str, int] = {}
+    for found in json.loads(result.stdout)["findings"]:
+        codes[found["code"]] = codes.get(found["code"], 0) + 1
+        assert found["line"] is not None, found
+    if variant == "blank":  # every field left empty: one warning per required role
+        assert result.exit_code == 0 and set(codes) == {"role-missing"}
+        assert codes["role-missing"] == 2 * 61
+    else:  # each misspelt unit is unknown, with its own name among the suggestions
+        assert codes["unit-unknown"] == codes["unit-missing"] > 0
+        for found in json.loads(result.stdout)["findings"]:
+            if found["code"] == "unit-unknown":
+                key = found["message"].split("“")[1].split("”")[0]
+                names = found["hint"].removeprefix("是否应为：").removesuffix("？").split("、")
+                assert any(
+                    len(n) == len(key) and sum(a != b for a, b in zip(n, key, strict=True)) == 1
+                    for n in names
+                ), (key, names)
+    if variant == "findings":  # and every phone of the other units is invalid
+        assert codes["phone-invalid"] > codes["unit-unknown"]
+        assert set(codes) == {"unit-unknown", "unit-missing", "phone-invalid"}
+
+
 # ---------------------------------------------------------------- YAML straight from events
 
 DOCS = [
