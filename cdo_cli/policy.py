@@ -243,7 +243,10 @@ class Document(Strict):
     issuer: Text
     doc_number: str | None = Field(None, description="文号；文件未载明为空。")
     issued: dt.date
-    seed: str | None = Field(None, description="shared/seeds 中的原文文件名。")
+    seed: str | None = Field(
+        None,
+        description="原文纯文本在 policies/sources/ 下的文件名（自定义方案：其文件夹的 sources/ 下）。",
+    )
     addressees: str | None = None
     implements: list[Reference] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)
