@@ -41,7 +41,9 @@ CODES: tuple[Code, ...] = (
     Code("scheme", "policy-invalid",     E, "不符合方案结构：缺少必填项、类型或取值不对（见 cdo schema policy）"),
     Code("scheme", "key-unknown",        E, "未知的键（多为拼写错误），并提示此处可用的键"),
     Code("scheme", "policy-id",          E, "方案 id 与文件名不一致（文件名即方案 id）"),
+    Code("scheme", "policy-unreadable",  E, "方案文件夹中的 .yaml 无法读取（是文件夹、没有读取权限）；cdo policy list 将其列为有错误的方案"),
     # ---- scheme files: across records (policy_checks) ----
+    Code("scheme", "text-control",       E, "文字中有看不见的控制字符（如 \\x1b、\\u202e）；名称、标题等单行文字中也不能有换行"),
     Code("scheme", "id-duplicate",       E, "职位、事项或附件的 id 重复"),
     Code("scheme", "unit-duplicate",     E, "单位名称或别名已用于另一单位"),
     Code("scheme", "unit-alias",         W, "选择单位时用了别名，应写单位全称"),
@@ -67,6 +69,7 @@ CODES: tuple[Code, ...] = (
     Code("roster", "unit-unknown",       E, "单位不在方案范围内（全称和别名都对不上）"),
     Code("roster", "unit-duplicate",     E, "同一单位（全称或别名）列出了两次"),
     # ---- rosters: against the scheme (roster_checks) ----
+    Code("roster", "text-control",       E, "文字中有看不见的控制字符（如 \\x1b、\\u202e）；姓名、职务等单行文字中也不能有换行"),
     Code("roster", "role-unknown",       E, "不是本方案的职位（写了职位名称而非 id 时提示 id）"),
     Code("roster", "role-not-allowed",   E, "这类单位不设此职位"),
     Code("roster", "role-too-many",      E, "填写人数超过方案规定的上限"),
