@@ -1,4 +1,4 @@
-"""Every quote in the built-in schemes is verbatim from its seed document."""
+"""Every quote in the built-in schemes is verbatim from its source document (policies/sources/)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from cdo_cli.policy_loading import Registry, discover
+from cdo_cli.resources import builtin_dir
 from conftest import ROOT, SEEDS
 
 POLICIES = sorted((ROOT / "policies").glob("*.yaml"))
@@ -43,3 +45,21 @@ def test_quotes_are_verbatim(policy: Path) -> None:
 
 def test_three_schemes_ship() -> None:
     assert [p.stem for p in POLICIES] == ["huizhou", "puning", "zhaoqing"]
+
+
+def test_each_builtin_scheme_names_its_shipped_source() -> None:
+    """The seed a scheme names is in sources/ beside it, where the package finds its schemes."""
+    registry = Registry()
+    assert registry.ids() == ["huizhou", "puning", "zhaoqing"]  # sources/ holds no schemes
+    schemes, broken = registry.usable()
+    assert broken == []
+    for scheme in schemes:
+        assert scheme.document.seed
+        assert (builtin_dir() / "sources" / scheme.document.seed).is_file(), scheme.id
+
+
+def test_discover_skips_sources_and_other_files(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    for name in ("a.yaml", "b.yml", "README.md", "notes.txt", "sources/c.yaml", "sources/c.txt"):
+        (tmp_path / name).write_text("id: x\n", encoding="utf-8")
+    assert sorted(discover([(tmp_path, "--policies")])) == ["a", "b"]
