@@ -50,6 +50,9 @@ CODES: tuple[Code, ...] = (
     Code("scheme", "unit-unknown",       E, "职位、附件、栏目或点名人员所写的单位不在方案的单位中"),
     Code("scheme", "duty-out-of-scope",  W, "承担事项的单位不在方案的单位中"),
     Code("scheme", "selector-empty",     W, "按类别、标签或试点选择单位，却一个也没有选中"),
+    Code("scheme", "selector-broad",     W, "选中的单位可能多于本意：职位选中了本级政府和其他单位，或选中了与职位名称不符的单位（列出所选单位）"),
+    Code("scheme", "quote-not-found",    E, "引用的原文在文件原文中找不到（忽略空白比较），并提示最接近的段落"),
+    Code("scheme", "todo-optional",      W, "cdo policy new 生成的文件中还有可选的 TODO 未处理"),
     Code("scheme", "role-unknown",       E, "引用的职位 id 未在 roles 中定义（distinct_from、事项、栏目、点名人员）"),
     Code("scheme", "holders-range",      E, "职位人数下限大于上限"),
     Code("scheme", "holders-range",      W, "必设职位的人数下限为 0"),
@@ -71,6 +74,8 @@ CODES: tuple[Code, ...] = (
     # ---- rosters: against the scheme (roster_checks) ----
     Code("roster", "text-control",       E, "文字中有看不见的控制字符（如 \\x1b、\\u202e）；姓名、职务等单行文字中也不能有换行"),
     Code("roster", "role-unknown",       E, "不是本方案的职位（写了职位名称而非 id 时提示 id）"),
+    Code("roster", "history-dates",      E, "历任记录的卸任日期早于任命日期，或早于方案印发日期"),
+    Code("roster", "appointed-before-issue", E, "任命日期早于方案印发日期（现任或历任）"),
     Code("roster", "role-not-allowed",   E, "这类单位不设此职位"),
     Code("roster", "role-too-many",      E, "填写人数超过方案规定的上限"),
     Code("roster", "phone-invalid",      E, "电话号码无效（手机 11 位，座机带区号）"),

@@ -45,7 +45,7 @@ from .resources import builtin_dir
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from .quotes import DocumentText
+    from .policy_quotes import DocumentText
 
 _POLICY_MODELS: list[type[BaseModel]] = [
     Scheme, Document, Unit, Role, Obligation, Due, Form, FormSection, Column, Entry,
@@ -173,10 +173,10 @@ def check_file(
     """Read a scheme file and run every check on it.
 
     Quotes are checked against ``document`` when given; otherwise, with ``seek_seed``,
-    against the file ``document.seed`` names, if it is found (:func:`~cdo_cli.quotes.find_seed`).
+    against the file ``document.seed`` names, if it is found (:func:`~cdo_cli.policy_quotes.find_seed`).
     """
     from .policy_checks import check_scheme, todo_comments
-    from .quotes import check_quotes, find_seed, read_document
+    from .policy_quotes import check_quotes, find_seed, read_document
 
     read = read_scheme(path, display)
     if read.scheme is None or read.source is None:

@@ -112,7 +112,7 @@ def _run(base: str, text: str, folder: Path) -> tuple[int, list[dict[str, Any]]]
     path = folder / name
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(app, _command(base, path), catch_exceptions=False)
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     return result.exit_code, data["findings"]
 
 
@@ -171,7 +171,7 @@ SCHEME_CASES = [
                 ("  - name: 市司法局\n", "  - name: 市司法局\n    aliases:\n      - 市科技局\n"))),
     # -- references to units (policy_checks._selector_findings)
     Case("alias in selector", "unit-alias", W, ("roles", 0, "applies_to", "units", 0), "- 市政府",
-         "此处用了别名“市政府”，请写单位全称“普宁市人民政府”",
+         "此处用了别名“市政府”，没有选中该单位",
          edits=(("      units:\n        - 普宁市人民政府\n", "      units:\n        - 市政府\n"),),
          absent=("unit-unknown",)),
     Case("role for unknown unit", "unit-unknown", E, ("roles", 0, "applies_to", "units", 0),
@@ -210,7 +210,7 @@ SCHEME_CASES = [
                  "    owed_by:\n      units:\n        - 揭阳市人民政府\n"),),
          absent=("unit-unknown", "selector-empty")),
     Case("tag nobody has", "selector-empty", W, ("roles", 1, "applies_to"), "applies_to:",
-         "这一选择条件没有选中任何单位",
+         "没有选中任何单位",
          edits=(("    applies_to:\n      tags:\n        - attachment3\n",
                  "    applies_to:\n      tags:\n        - attachment9\n"),)),
     # -- references to roles, forms, obligations (policy_checks.check_references)
@@ -283,6 +283,15 @@ SCHEME_CASES = [
          "这一栏需要指定 role（由哪个职位填写）",
          edits=(("      - heading: 县（市、区）政府首席数据官\n        kind: unit_role\n        role: city_cdo\n",
                  "      - heading: 县（市、区）政府首席数据官\n        kind: role_list\n"),)),
+    # -- added with policy new, --source and the selector review
+    Case("quote not in the document", "quote-not-found", E, ("units", 0, "source", "quote"),
+         "quote: 市政府设立首席数据官2名", "原文中找不到引文",
+         edits=(("      quote: 市政府设立首席数据官1名", "      quote: 市政府设立首席数据官2名"),)),
+    Case("optional todo left", "todo-optional", W, (), "# TODO（可选）", "可选的待办",
+         edits=(("city: 普宁市\n", "city: 普宁市\n# TODO（可选）：补充联系人\n"),)),
+    Case("role picks the government and departments", "selector-broad", W,
+         ("roles", 0, "applies_to"), "applies_to:\n      kinds: [government", "还选中了政府部门",
+         edits=(("      units:\n        - 普宁市人民政府\n", "      kinds: [government, department]\n"),)),
 ]  # fmt: skip
 
 # ---------------------------------------------------------------- rosters
@@ -375,6 +384,15 @@ ROSTER_CASES = [
          "dept_contact:", "“市公安局”的“工作联系人”尚未填写", base="roster",
          edits=((_POLICE_CONTACT, "      dept_contact:\n"),),
          bug="a key with no value is placed on the next line (loading.position_finder)"),
+    Case("left before appointed", "history-dates", E, ("units", "市公安局", "history", 0, "ended"),
+         "ended: 2023-11-01", "早于任命日期", base="roster",
+         edits=(("    filings:\n      - {obligation: dept_contact_form",
+                 "    history:\n      - {role: dept_cdo, name: 王五, appointed: 2023-11-02,\n         ended: 2023-11-01}\n"
+                 "    filings:\n      - {obligation: dept_contact_form"),)),
+    Case("appointed before the scheme", "appointed-before-issue", E,
+         (*_OFFICER, "dept_cdo", 0, "appointed"), "appointed: 2020-01-01", "早于方案印发日期",
+         base="roster",
+         edits=(("      dept_cdo: {name: 张三,", "      dept_cdo: {appointed: 2020-01-01, name: 张三,"),)),
 ]  # fmt: skip
 
 CASES = SCHEME_CASES + ROSTER_CASES

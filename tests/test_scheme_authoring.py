@@ -16,8 +16,8 @@ from ruamel.yaml import YAML
 
 from cdo_cli import policy
 from cdo_cli.policy_checks import todo_comments
+from cdo_cli.policy_quotes import DocumentText, decode_document, read_document
 from cdo_cli.policy_terms import VALUE_LABELS
-from cdo_cli.quotes import DocumentText, decode_document, read_document
 from conftest import ROOT
 
 GUIDE = ROOT / "docs" / "方案编写指南.md"
@@ -437,7 +437,7 @@ def test_quote_check_is_fast_enough_for_a_large_scheme() -> None:
     import random
     import time
 
-    from cdo_cli.quotes import _not_found
+    from cdo_cli.policy_quotes import _not_found
 
     rng = random.Random(11)
     text = "".join(

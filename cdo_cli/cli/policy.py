@@ -100,7 +100,7 @@ def policy_check(
     from ..errors import CdoError, UsageError
     from ..loading import display_name
     from ..policy_loading import check_file
-    from ..quotes import read_document
+    from ..policy_quotes import read_document
 
     if fmt not in ("text", "json"):
         raise bad_format(fmt, ["text", "json"])
