@@ -203,7 +203,8 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 def _model_in(tp: Any) -> tuple[type[BaseModel] | None, bool]:
     """The model inside a field's type, and whether the field is a mapping to it."""
     origin = get_origin(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
+    # On Python 3.10 list[Person] is an instance of type too, and issubclass raises on it.
+    if origin is None and isinstance(tp, type) and issubclass(tp, BaseModel):
         return tp, False
     mapping = origin is dict
     for arg in get_args(tp):
