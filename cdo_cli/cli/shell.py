@@ -127,11 +127,14 @@ def _show_help(text: str) -> int:
 
 
 def _output_failed(exc: OSError) -> int:
-    """Output could not be written (a full disk, a closed pipe): say so once, exit 2."""
+    """A file or the output could not be used (a full disk, a closed pipe, a name too long
+    for the file system): say so once, exit 2."""
+    if exc.filename:  # a path a check did not turn into a CdoError where it arose
+        print_error(f"无法访问 {exc.filename}：{os_reason(exc)}")
+        return ExitCode.FAILED
     _silence_stdout()
     if exc.errno != errno.EPIPE:  # a reader that went away (| head) wants no message
-        where = f"{exc.filename}" if exc.filename else "标准输出"
-        print_error(f"无法写出结果到{where}：{os_reason(exc)}")
+        print_error(f"无法写出结果到标准输出：{os_reason(exc)}")
     return ExitCode.FAILED
 
 
