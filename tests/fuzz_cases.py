@@ -279,7 +279,15 @@ def _like(old: Any) -> st.SearchStrategy[Any]:
     """Mostly a value of the same type (so that the file stays valid), else anything."""
     if isinstance(old, str):
         same: st.SearchStrategy[Any] = st.one_of(
-            st.sampled_from(ODD_STRINGS), st.text(max_size=20), st.just(old + old)
+            st.sampled_from(ODD_STRINGS),
+            st.text(max_size=20),
+            st.just(old + old),
+            # The same text with an odd character in it, so that it is still a valid value.
+            st.builds(
+                lambda c, i: old[:i] + c + old[i:],
+                st.sampled_from(INSERT_CHARS),
+                st.integers(0, len(old)),
+            ),
         )
     elif isinstance(old, bool):
         same = st.booleans()
