@@ -52,7 +52,10 @@ class Base:
     name: str
     kind: str  # "scheme" or "roster"
     scheme: str
-    text: str = field(repr=False)
+    text: str
+
+    def __repr__(self) -> str:  # hypothesis prints examples with it: no text
+        return f"Base({self.name!r})"
 
 
 _FILL = {
@@ -469,10 +472,13 @@ class Mutated:
     """A mutated file: its bytes, where it came from, and what was done to it."""
 
     base: Base
-    data: bytes = field(repr=False)
+    data: bytes
     steps: list[str] = field(default_factory=list)
     # For a scheme: the roster put beside it (blank or filled).
-    roster: str = field(default="", repr=False)
+    roster: str = ""
+
+    def __repr__(self) -> str:  # hypothesis prints examples with it: no file contents
+        return f"Mutated({self.base.name!r}, steps={self.steps!r})"
 
 
 @st.composite
@@ -608,6 +614,49 @@ def cases(draw: st.DrawFn) -> tuple[Mutated, list[list[str]]]:
     return file, draw(commands(file.base.kind, file.base.scheme))
 
 
+def _found(kind: str, text: str, *lines: list[str]) -> tuple[Mutated, list[list[str]]]:
+    """A case for puning: ``text`` as the roster, or as the scheme in ``policies/``."""
+    base = next(b for b in bases() if b.kind == kind and b.scheme == "puning")
+    roster = next(b for b in bases() if b.name == "puning roster (blank)").text
+    return Mutated(base, text.encode("utf-8"), ["(found before)"], roster), list(lines)
+
+
+def found() -> list[tuple[Mutated, list[list[str]]]]:
+    """Failures the fuzzer found before, one of each kind, run first on every run."""
+    blank = next(b for b in bases() if b.name == "puning roster (blank)").text
+    scheme = next(b for b in bases() if b.name == "puning.yaml").text
+    annual = "      month: 12\n      day: 31\n      first_period: 2023\n"
+    assert annual in scheme
+    leap_day = scheme.replace(annual, annual.replace("12", "2").replace("31", "29"), 1)
+    policies = ["--policies", "policies"]
+    return [
+        # Tags the loader cannot construct, a complex key, a 5000-digit number.
+        _found("roster", "scheme: !!int abc\nunits: {}\n", ["validate", "roster.yaml"]),
+        _found("roster", "scheme: !!bool maybe\nunits: {}\n", ["validate", "roster.yaml"]),
+        _found("roster", "scheme: puning\n? [[1]]\n: x\n", ["validate", "roster.yaml"]),
+        _found("roster", f"scheme: {'9' * 5000}\n", ["validate", "roster.yaml"]),
+        # Dates past 9999-12-31.
+        _found("roster", blank, ["overdue", "--as-of", "9999-12-31"]),
+        _found("roster", blank, ["overdue", "--within", "1000000000"]),
+        # A recurring duty due on 29 February.
+        _found(
+            "scheme",
+            leap_day,
+            [*policies, "overdue", "--as-of", "2023-11-01"],
+            [*policies, "policy", "show", "puning"],
+        ),
+        # A control character in a roster name, written into a Word file.
+        _found(
+            "roster",
+            'scheme: puning\nunits:\n  市公安局:\n    officers:\n      dept_cdo: {name: "张\\x01三"}\n',
+            ["render", "attachment2", "--dept", "市公安局", "-o", "a.docx"],
+        ),
+        # Output paths that cannot be: too long a name, a folder under a file.
+        _found("roster", blank, ["render", "attachment3", "-o", "名" * 100 + ".docx"]),
+        _found("roster", blank, ["render", "attachment2", "--all", "-o", "roster.yaml/x"]),
+    ]
+
+
 # ---------------------------------------------------------------- running
 
 
@@ -713,6 +762,9 @@ def describe(file: Mutated, failure: Failure) -> str:
             file.base.text.splitlines(), text.splitlines(), "shipped", "mutated", n=2, lineterm=""
         )
     )
+    title = "the mutated file against the shipped one"
+    if len(text.splitlines()) < len(diff):
+        diff, title = text.splitlines(), "the file"
     shown = diff[:80] + ([f"... ({len(diff) - 80} more lines)"] if len(diff) > 80 else [])
     where = "policies/" if file.base.kind == "scheme" else ""
     return "\n".join(
@@ -721,7 +773,7 @@ def describe(file: Mutated, failure: Failure) -> str:
             f"exit code {failure.exit_code} after {failure.seconds:.1f} s",
             f"input: {where}{file.base.name}, mutated by:",
             *(f"  - {s}" for s in file.steps),
-            "---- the mutated file against the shipped one ----",
+            f"---- {title} ----",
             *shown,
             "---- output ----",
             failure.output[-2000:],

@@ -2,7 +2,8 @@
 
 Hypothesis mutates the shipped schemes and the rosters ``cdo init`` writes (blank and
 filled), then runs a few commands on each in-process: none may raise (other than exiting),
-exit with another code, or hang. The inputs and commands are in fuzz_cases.py.
+exit with another code, or hang. The inputs and commands are in fuzz_cases.py; one case of
+each failure found so far (``found()``) runs first on every run.
 
 The default run is derandomized (the same examples every time, so no flaky failures),
 keeps no example database, and writes nothing into the checkout. A longer run draws new examples each time::
@@ -18,10 +19,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from fuzz_cases import Mutated, cases, describe, run_case
+from fuzz_cases import Mutated, cases, describe, found, run_case
 
 # Hypothesis keeps a cache (of constants in the code) even without a database; not in the repo.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "cdo-fuzz-hypothesis")
@@ -32,6 +33,12 @@ SEED = os.environ.get("CDO_FUZZ_SEED")
 
 def _seeded(test):  # type: ignore[no-untyped-def]
     return seed(int(SEED))(test) if SEED else test
+
+
+def _found_before(test):  # type: ignore[no-untyped-def]
+    for case in reversed(found()):
+        test = example(case)(test)
+    return test
 
 
 @_seeded
@@ -46,6 +53,7 @@ def _seeded(test):  # type: ignore[no-untyped-def]
     print_blob=False,
 )
 @given(cases())
+@_found_before
 def test_fuzz_commands_end_with_a_known_exit_code(case: tuple[Mutated, list[list[str]]]) -> None:
     file, lines = case
     failure = run_case(file, lines)
