@@ -238,12 +238,14 @@ def data_mutation(draw: st.DrawFn, data: Any, paths: tuple[tuple[Any, ...], ...]
         st.sampled_from(["delete", "rename", "duplicate", "move", "every", *["replace"] * 4])
     )
     where = "/".join(map(str, path))
-    if how == "every" and isinstance(key, str):
-        # The same value under every key of this name (every unit's name, every phone):
-        # whichever unit a command picks then has it.
-        value = draw(_like(parent[key]))
-        for other in paths:
-            if other[-1] == key and _exists(data, other):
+    if how == "every":
+        # The same value under every key of one name (every unit's name, every phone), the
+        # name drawn evenly: whichever unit a command picks then has it.
+        key = draw(st.sampled_from(sorted({p[-1] for p in paths if isinstance(p[-1], str)})))
+        places = [p for p in paths if p[-1] == key]
+        value = draw(_like(_at(data, places[0])))
+        for other in places:
+            if _exists(data, other):
                 _at(data, other[:-1])[key] = value
         return f"set every {key!r} = {value!r:.80}"
     if how == "delete":
