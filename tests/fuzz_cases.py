@@ -34,8 +34,8 @@ from typer.testing import CliRunner
 
 from cdo_cli.cli import app
 from cdo_cli.forms import form_units
+from cdo_cli.policy_loading import Registry
 from cdo_cli.roster_template import roster_template
-from cdo_cli.schemes import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES = sorted(p.stem for p in (ROOT / "policies").glob("*.yaml"))
@@ -45,14 +45,14 @@ EXIT_CODES = {0, 1, 2}
 # ---------------------------------------------------------------- the files to start from
 
 
-@dataclass(frozen=True)
 class Base:
     """A file to mutate: a scheme, or a roster of a scheme."""
 
-    name: str
-    kind: str  # "scheme" or "roster"
-    scheme: str
-    text: str
+    def __init__(self, name: str, kind: str, scheme: str, text: str) -> None:
+        self.name = name
+        self.kind = kind  # "scheme" or "roster"
+        self.scheme = scheme
+        self.text = text
 
     def __repr__(self) -> str:  # hypothesis prints examples with it: no text
         return f"Base({self.name!r})"
@@ -469,15 +469,14 @@ def encode(text: str, how: str) -> bytes:
     return raw
 
 
-@dataclass
 class Mutated:
     """A mutated file: its bytes, where it came from, and what was done to it."""
 
-    base: Base
-    data: bytes
-    steps: list[str] = field(default_factory=list)
-    # For a scheme: the roster put beside it (blank or filled).
-    roster: str = ""
+    def __init__(self, base: Base, data: bytes, steps: list[str], roster: str = "") -> None:
+        self.base = base
+        self.data = data
+        self.steps = steps
+        self.roster = roster  # for a scheme: the roster put beside it (blank or filled)
 
     def __repr__(self) -> str:  # hypothesis prints examples with it: no file contents
         return f"Mutated({self.base.name!r}, steps={self.steps!r})"
@@ -588,6 +587,21 @@ def commands(draw: st.DrawFn, kind: str, scheme_id: str) -> list[list[str]]:
         choices.append(
             ["render", form, *roster, "--format", draw(st.sampled_from(["md", "html"])), "-o", "-"]
         )
+    unit, role, duty = duties(scheme_id)
+    date = draw(AS_OF)
+    out = draw(st.one_of(st.just("roster.xlsx"), st.just("roster.csv"), ODD_OUTPUTS))
+    choices += [
+        ["export", *roster, "-o", out, "--as-of", date],
+        ["export", *roster, "--format", "csv", "-o", "-"],
+        ["history", *roster, *draw(st.sampled_from([[], ["--unit", unit], ["--name", "张三"]]))],
+        ["history", *roster, "--format", "json"],
+        ["record", "filing", duty, "--unit", draw(st.one_of(st.just(unit), NAMES)), "--date",
+         date, *draw(st.sampled_from([[], ["--period", "2023"], ["--note", "\x1b[2J"]]))],
+        ["record", "appoint", "--unit", unit, "--role", role, "--name", draw(NAMES), "--date",
+         date, "--phone", draw(st.sampled_from(["13800138000", "1", "\u202e"]))],
+    ]  # fmt: skip
+    if draw(st.booleans()):  # both dry runs, or both written
+        choices[-2:] = [[*c, "--dry-run"] for c in choices[-2:]]
     if kind == "scheme":
         policy = f"policies/{scheme_id}.yaml"
         out = draw(st.one_of(st.just("new/roster.yaml"), ODD_OUTPUTS))
@@ -595,6 +609,7 @@ def commands(draw: st.DrawFn, kind: str, scheme_id: str) -> list[list[str]]:
             ["policy", "list"],
             ["policy", "show", scheme_id, "--format", draw(st.sampled_from(["text", "json"]))],
             ["policy", "check", policy, "--format", draw(st.sampled_from(["text", "json"]))],
+            ["policy", "export", scheme_id, "-o", "-"],
             ["init", "--scheme", scheme_id, "-o", out],
             ["schema", "roster", "--scheme", scheme_id],
             ["validate", policy],
@@ -602,11 +617,31 @@ def commands(draw: st.DrawFn, kind: str, scheme_id: str) -> list[list[str]]:
     else:
         choices.append(["policy", "check", "roster.yaml"])
     chosen = draw(st.lists(st.sampled_from(choices), min_size=1, max_size=3, unique_by=tuple))
+    if draw(st.integers(0, 3)) == 0:
+        # What the bureau gets back: a workbook or a Word form, read into the roster.
+        form, dept = (forms(scheme_id) or [(None, None)])[0]
+        made = ["export", *roster, "-o", "back.xlsx"]
+        if form is not None and draw(st.booleans()):
+            made = ["render", form, *roster, "-o", "back.docx", *(["--dept", dept] if dept else [])]
+        back = made[made.index("-o") + 1]
+        chosen += [made, ["import", back, *roster, *draw(st.sampled_from([[], ["--write"]]))]]
     if kind == "scheme":
         chosen = [
             ["--policies", "policies", *c] if c[:2] != ["policy", "check"] else c for c in chosen
         ]
     return chosen
+
+
+@functools.cache
+def duties(scheme_id: str) -> tuple[str, str, str]:
+    """A unit of a shipped scheme with a post and a dated duty: (unit, role id, obligation id)."""
+    scheme = _registry().get(scheme_id)
+    for unit in reversed(scheme.units):
+        roles = [r.id for r in scheme.roles if r.applies_to.matches(unit)]
+        owed = [o.id for o in scheme.obligations if o.owed_by.matches(unit) and o.due]
+        if roles and owed:
+            return unit.name, roles[0], owed[0]
+    raise AssertionError(f"{scheme_id}: no unit with a post and a duty")
 
 
 @st.composite
@@ -736,6 +771,10 @@ def run_one(args: list[str]) -> Failure | None:
         with _time_limit(HANG_SECONDS):
             result = runner.invoke(app, args, catch_exceptions=True)
     except Hang as exc:
+        return Failure(args, None, exc, traceback.format_exc(), "", time.perf_counter() - start)
+    except ValueError as exc:
+        # The runner could not read the output back: the command closed or replaced the
+        # standard output it was given (an in-process caller loses its stream).
         return Failure(args, None, exc, traceback.format_exc(), "", time.perf_counter() - start)
     seconds = time.perf_counter() - start
     exc = result.exception
