@@ -20,7 +20,6 @@ or that loader itself for files the first cannot answer for.
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import re
 import stat
@@ -52,6 +51,7 @@ from ruamel.yaml.tag import Tag
 
 from . import yaml_errors as why
 from .errors import InvalidInputError, UnreadableError, os_reason
+from .gc_pause import gc_paused
 from .text import visible
 
 # Deeper than this, the C parser recurses far enough to crash the interpreter;
@@ -412,22 +412,6 @@ def _c_loader(text: str) -> Any:
     return yaml.get_constructor_parser(text)[0]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cycle collector while a large tree of plain data is built.
-
-    YAML data holds no reference cycles, so the collector has nothing to find there, but
-    its passes over the growing tree took 40% of a large roster's load.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _looks_deep(text: str) -> bool:
     """Cheap over-estimate of nesting depth: brackets, or indentation and dashes."""
     if re.search(rf"^[ \-]{{{_DEEP},}}", text, re.M):
@@ -601,7 +585,7 @@ def parse(source: Source) -> Any:
     text, back = _stand_ins(source.text)
     name = source.name
     try:
-        with _gc_paused(), _quiet():
+        with gc_paused(), _quiet():
             if _looks_deep(text):
                 data, plain = _yaml(pure=True).load(text), False
             else:
@@ -753,7 +737,7 @@ def _finder(text: str, paths: Iterable[KeyPath]) -> Finder:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # parse() has reported what matters
         if not _looks_deep(text) and not _ODD_BREAKS.search(text):
-            with _gc_paused():
+            with gc_paused():
                 try:
                     return _positions_from_events(text, list(dict.fromkeys(paths)))
                 except (_Unusual, YAMLError):

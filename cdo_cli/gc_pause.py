@@ -1,0 +1,24 @@
+"""Pausing Python's cycle collector while a large tree of acyclic data is built."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cycle collector for the block, and restore it as it was.
+
+    YAML data and overdue's items hold no reference cycles, so the collector has nothing
+    to find there, but its passes over a growing tree took 40% of a province-sized
+    roster's load and of building 900,000 items.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
