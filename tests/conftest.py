@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from typer.testing import CliRunner
 
 from cdo_cli.cli import app
+
+# Hypothesis keeps caches (constants of the code, Unicode tables) even without an example
+# database; they go to the temporary folder, not into the checkout.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "cdo-hypothesis")
 
 ROOT = Path(__file__).resolve().parents[1]
 # The source documents ship with the schemes (policies/sources/), so a lone clone can run the suite.

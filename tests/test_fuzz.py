@@ -6,7 +6,8 @@ exit with another code, or hang. The inputs and commands are in fuzz_cases.py; o
 each failure found so far (``found()``) runs first on every run.
 
 The default run is derandomized (the same examples every time, so no flaky failures),
-keeps no example database, and writes nothing into the checkout. A longer run draws new examples each time::
+keeps no example database, and writes nothing into the checkout (conftest.py sends
+Hypothesis's caches to the temporary folder). A longer run draws new examples each time::
 
     CDO_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py
 
@@ -16,16 +17,10 @@ keeps no example database, and writes nothing into the checkout. A longer run dr
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, seed, settings
-from hypothesis.configuration import set_hypothesis_home_dir
 
 from fuzz_cases import Mutated, cases, describe, found, run_case
-
-# Hypothesis keeps a cache (of constants in the code) even without a database; not in the repo.
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "cdo-fuzz-hypothesis")
 
 EXAMPLES = int(os.environ.get("CDO_FUZZ_EXAMPLES", "0"))
 SEED = os.environ.get("CDO_FUZZ_SEED")
