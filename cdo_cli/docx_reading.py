@@ -26,7 +26,8 @@ from typing import Any
 
 from .cell_text import match_key
 from .docx_properties import read_custom
-from .errors import UnreadableError, os_reason
+from .errors import UnreadableError
+from .file_input import read_input
 from .text import visible
 
 # Bounds on what a form may unpack to. A filled form is tens of kilobytes; photos of a
@@ -148,18 +149,9 @@ def open_docx(path: Path) -> Any:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableError(
-                f"{_shown(path)} 过大（{size // 1_000_000} MB），不像是一份表格，未读取",
-                hint="表格文件通常只有几十 KB；请确认选对了文件。",
-            )
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise UnreadableError(f"{_shown(path)} 是文件夹，不是 Word 文档") from None
-    except OSError as exc:
-        raise UnreadableError(f"无法读取 {_shown(path)}：{os_reason(exc)}") from None
+    # Only a regular file, and no more of it than a form can be: a FIFO or /dev/zero
+    # named x.docx would never end.
+    data = read_input(path, _shown(path), MAX_FILE_BYTES, " Word 文档")
     if not data.startswith(b"PK"):
         _refuse_binary(path, data)
     broken = UnreadableError(
