@@ -330,7 +330,7 @@ def import_cmd(
         except CdoError as exc:
             failed.append(exc)
             continue
-        if result.empty:
+        if result.empty and not result.notes:  # a reader that found nothing says why
             note(f"{path}：表格是空的，没有可导入的内容。")
         imported.append(result)
     plan = plan_import(ledger.loaded, imported, ledger.loaded.scheme)
