@@ -242,7 +242,7 @@ class Content:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_P, _TBL, _R = f"{_W}p", f"{_W}tbl", f"{_W}r"
+_P, _TBL, _R, _TR, _TC = f"{_W}p", f"{_W}tbl", f"{_W}r", f"{_W}tr", f"{_W}tc"
 _SDT, _SDT_CONTENT, _CUSTOM_XML = f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"
 # Runs under these are not the paragraph's text: deleted or moved-away text, text boxes
 # (their own paragraphs), and the copy of a drawing kept for old readers.
@@ -288,7 +288,35 @@ def paragraph_text(p: Any) -> str:
 
 
 def _cell_text(tc: Any) -> str:
-    return "\n".join(paragraph_text(p) for p in _blocks(tc) if p.tag == _P)
+    """A cell's text; a table typed inside the cell gives a line per row (手机 138…)."""
+    lines = []
+    for block in _blocks(tc):
+        if block.tag == _P:
+            lines.append(paragraph_text(block))
+        else:
+            for tr in block.iterchildren(_TR):
+                lines.append(" ".join(t for c in tr.iterchildren(_TC) if (t := _cell_text(c))))
+    return "\n".join(lines)
+
+
+def _frame(tbl: Any) -> Any | None:
+    """The one cell of a table that only frames the form (one row, one cell holding a
+    table), else None: the form inside is read as if it were not framed."""
+    rows = list(tbl.iterchildren(_TR))
+    cells = list(rows[0].iterchildren(_TC)) if len(rows) == 1 else []
+    if len(cells) == 1 and any(b.tag == _TBL for b in _blocks(cells[0])):
+        return cells[0]
+    return None
+
+
+def _content_blocks(parent: Any) -> Iterator[Any]:
+    """The paragraphs and tables of the body in order, framing tables opened."""
+    for block in _blocks(parent):
+        inner = _frame(block) if block.tag == _TBL else None
+        if inner is not None:
+            yield from _content_blocks(inner)
+        else:
+            yield block
 
 
 def _number(element: Any, name: str) -> int:
@@ -341,7 +369,7 @@ def read_content(document: Any) -> Content:
     """Paragraphs and table rows in document order, and the custom properties."""
     content = Content(properties=read_custom(document))
     tables = paragraphs = 0
-    for block in _blocks(document.element.body):
+    for block in _content_blocks(document.element.body):
         if block.tag == _TBL:
             tables += 1
             content.items.extend(_table_rows(block, tables))
