@@ -36,6 +36,9 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_XML_BYTES = 30 * 1024 * 1024  # any one XML part, document.xml included
 MAX_MEMBERS = 5_000
+# Table rows and paragraphs: a form has tens, a list of every unit of a province a few
+# thousand. A document within MAX_XML_BYTES may hold 300,000 rows, minutes of reading.
+MAX_ITEMS = 10_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -365,15 +368,29 @@ def _table_rows(tbl: Any, number: int) -> Iterator[Row]:
             yield Row(number, r, tuple(cells))
 
 
-def read_content(document: Any) -> Content:
-    """Paragraphs and table rows in document order, and the custom properties."""
+def read_content(document: Any, shown: str = "文件") -> Content:
+    """Paragraphs and table rows in document order, and the custom properties.
+
+    UnreadableError (exit 2) for a document of more than MAX_ITEMS rows and paragraphs.
+    """
     content = Content(properties=read_custom(document))
     tables = paragraphs = 0
     for block in _content_blocks(document.element.body):
         if block.tag == _TBL:
             tables += 1
-            content.items.extend(_table_rows(block, tables))
+            for row in _table_rows(block, tables):
+                content.items.append(row)
+                _check_length(content, shown)
         else:
             paragraphs += 1
             content.items.append(Paragraph(paragraphs, paragraph_text(block)))
+            _check_length(content, shown)
     return content
+
+
+def _check_length(content: Content, shown: str) -> None:
+    if len(content.items) > MAX_ITEMS:
+        raise UnreadableError(
+            f"{shown} 有超过 {MAX_ITEMS} 个表格行和段落，不像是一份表格，未读取",
+            hint="请确认选对了文件；表格过长时请按单位分成几份。",
+        )

@@ -177,7 +177,7 @@ def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -
     most resembles and what it lacks.
     """
     document = open_docx(path)
-    content = read_content(document)
+    content = read_content(document, visible(str(path)))
     forms, broken = _forms(registry, scheme_id)
     shown = str(path)
     result = ImportedFile(path=shown)

@@ -58,9 +58,10 @@ def read_rows(path: Path) -> list[Sheet]:
             hint=convert_hint(path, "xlsx"),
         )
     raw = read_input(path, shown, MAX_BYTES, "表格文件")
-    if suffix == ".csv" or (suffix not in {".xlsx", ".xlsm"} and not raw.startswith(b"PK")):
-        return [_csv_sheet(raw, path.name, shown)]
-    return _xlsx_sheets(raw, path, shown)
+    # A workbook saved with a .csv name is read as the workbook it is.
+    if suffix in {".xlsx", ".xlsm"} or raw.startswith(b"PK\x03\x04"):
+        return _xlsx_sheets(raw, path, shown)
+    return [_csv_sheet(raw, path.name, shown)]
 
 
 def convert_hint(path: Path, target: str) -> str:

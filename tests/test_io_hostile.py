@@ -8,7 +8,9 @@ files in the test's folder and runs the CLI in-process.
 
 from __future__ import annotations
 
+import copy
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -840,3 +842,44 @@ def test_hostile_files_all_end_quickly(cli: Cli, roster: Path) -> None:
     assert time.monotonic() - start < 15
     assert result.exit_code == 2
     _no_traceback(result)
+
+
+def test_import_document_of_endless_rows_is_refused(
+    cli: Cli, roster: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """30,000 rows fit in a 90 KB .docx and took minutes to read: refused past a bound."""
+    from cdo_cli import docx_reading
+
+    path = _attachment2(Path("表.docx"))
+    document = docx.Document(str(path))
+    table = document.tables[0]._tbl
+    for _ in range(30):
+        table.append(copy.deepcopy(table.tr_lst[2]))
+    document.save(str(path))
+    monkeypatch.setattr(docx_reading, "MAX_ITEMS", 20)
+    result = cli("import", "表.docx")
+    assert result.exit_code == 2
+    assert "表.docx 有超过 20 个表格行和段落，不像是一份表格，未读取" in result.stderr
+
+
+def test_import_notes_are_shown_up_to_a_bound(cli: Cli) -> None:
+    assert cli("init", "--scheme", "zhaoqing", "-o", "roster.yaml").exit_code == 0
+    document = docx.Document()
+    for text in ("附件", "肇庆市首席数据官名单", "三、市级部门首席数据官"):
+        document.add_paragraph(text)
+    for n in range(80):
+        document.add_paragraph(f"第{n}行：无法读作姓名和职务的一行字")
+    document.save("名单.docx")
+    result = cli("import", "名单.docx")
+    assert result.exit_code == 0
+    assert len(result.stderr.splitlines()) == 51
+    assert "……另有 31 条说明未显示（加 --format json 可看全部）。" in result.stderr
+    shown = cli("import", "名单.docx", "--format", "json")
+    assert len(json.loads(shown.stdout)["notes"]) == 81
+
+
+def test_import_workbook_saved_with_a_csv_name(cli: Cli, roster: Path) -> None:
+    _book([HEADERS, ["市公安局", "市直部门首席数据官", "赵九", "副局长", "13811112222"]], "a.csv")
+    result = cli("import", "a.csv")
+    assert result.exit_code == 0, result.output
+    assert "~ 市直部门首席数据官：张三 → 赵九（张三 移入历史）" in _changes(result)

@@ -48,6 +48,10 @@ def _open(ctx: typer.Context, roster: Path | None) -> "Ledger":
     return open_ledger(_roster_path(roster), workspace(ctx).registry)
 
 
+# A hostile or badly typed file can give a note per line; the terminal shows this many.
+_NOTES_SHOWN = 50
+
+
 def _commit(ledger: "Ledger", plan: "Plan", on: dt.date, mode: str, fmt: str = "text") -> None:
     """Show the plan; then, for ``check`` and ``write``, apply and prove it; ``write`` saves.
 
@@ -66,8 +70,11 @@ def _commit(ledger: "Ledger", plan: "Plan", on: dt.date, mode: str, fmt: str = "
         out_bytes(plan_json(plan).encode("utf-8"))
     else:
         out(plan_text(plan, color=color()))
-    for text in plan.notes:
+    for text in plan.notes[:_NOTES_SHOWN]:
         note(text)
+    if len(plan.notes) > _NOTES_SHOWN:
+        hidden = len(plan.notes) - _NOTES_SHOWN
+        note(f"……另有 {hidden} 条说明未显示（加 --format json 可看全部）。")
     if mode == "show" or (plan.empty and not plan.blocked):
         return
     proposal = propose_plan(ledger, plan, on)
