@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cell_text import clean_email, clean_phone, clean_value
+from .cell_text import clean_email, clean_phone, clean_value, split_contact
 from .errors import InvalidInputError, one_of
 from .records import PEOPLE_HEADERS, FilingRecord, ImportedFile, PersonRecord, Where
 from .sheet_files import Sheet, read_rows, sheet_rows
@@ -335,6 +335,12 @@ def _people(
         if unit_name.startswith(_TOTALS) and unit_name not in index:
             continue
         person = {k: v for k in _PERSON_KEYS if (v := _person_value(row, cols, k))}
+        if "phone" in person:  # 联系方式: a phone and an e-mail in one cell, as on a form
+            phone, email = split_contact(person["phone"])
+            person["phone"] = phone
+            if email and "email" not in person:
+                person["email"] = email
+            person = {k: v for k, v in person.items() if v}
         if not person.get("name"):
             above = unit_name or above
             if cols.exported and unit_name:  # the roster's own copy: nobody holds the post

@@ -883,3 +883,19 @@ def test_import_workbook_saved_with_a_csv_name(cli: Cli, roster: Path) -> None:
     result = cli("import", "a.csv")
     assert result.exit_code == 0, result.output
     assert "~ 市直部门首席数据官：张三 → 赵九（张三 移入历史）" in _changes(result)
+
+
+def test_import_sheet_contact_cell_with_phone_and_email(tmp_path: Path) -> None:
+    """联系方式 in a summary sheet holds both, as on the form: split, not an invalid phone."""
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "单位,职位,姓名,联系方式\n"
+        "市公安局,市直部门首席数据官,张三,13800138000/zs@163.com\n"
+        "市公安局,工作联系人,李四,电话：0663-2212345 邮箱：ls@163.com\n",
+        encoding="utf-8",
+    )
+    imported = read_sheet(path, Registry(), scheme_id="puning")
+    assert [r.person for r in imported.people] == [
+        {"name": "张三", "phone": "13800138000", "email": "zs@163.com"},
+        {"name": "李四", "phone": "0663-2212345", "email": "ls@163.com"},
+    ]
