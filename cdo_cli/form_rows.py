@@ -95,13 +95,21 @@ def _values(texts: dict[str, str]) -> dict[str, str]:
     return {k: person[k] for k in PERSON_FIELDS if person.get(k)}
 
 
+# Fields a person may have two columns of: 办公电话 and 手机, 电话 and 邮箱.
+_CONTACT = {"phone", "email", "contact"}
+
+
 def _groups(columns: dict[int, str]) -> list[dict[int, str]]:
-    """Columns split where a field repeats: 序号 单位 序号 单位 is two groups side by side."""
+    """Columns split where a field repeats: 序号 单位 序号 单位 is two groups side by side.
+
+    A second phone or e-mail column (办公电话 beside 手机) is the same person's.
+    """
     groups: list[dict[int, str]] = [{}]
     for position in sorted(columns):
-        if columns[position] in groups[-1].values():
+        field = columns[position]
+        if field in groups[-1].values() and field not in _CONTACT:
             groups.append({})
-        groups[-1][position] = columns[position]
+        groups[-1][position] = field
     return groups
 
 
@@ -265,7 +273,15 @@ class _Walker:
                         texts["contact"] = cell.text
                     continue
                 used[cell.origin] = name
-                if cell.key:
+                if not cell.key:
+                    continue
+                if name in texts and name in _CONTACT:
+                    # Two phone columns: both kept, for the clerk to choose (as two
+                    # numbers typed in one 联系方式 cell are; validation flags them).
+                    texts["contact"] = "\n".join(
+                        [*(texts.pop(k) for k in list(texts) if k in _CONTACT), cell.text]
+                    )
+                else:
                     texts[name] = cell.text
             self._person(section, texts, where)
 

@@ -899,3 +899,28 @@ def test_import_sheet_contact_cell_with_phone_and_email(tmp_path: Path) -> None:
         {"name": "张三", "phone": "13800138000", "email": "zs@163.com"},
         {"name": "李四", "phone": "0663-2212345", "email": "ls@163.com"},
     ]
+
+
+def test_import_form_with_two_phone_columns(cli: Cli, roster: Path) -> None:
+    """办公电话 and 手机 side by side: one person with both numbers for the clerk to choose
+    (before: a second "person" without a name, and the mobile lost)."""
+    document = docx.Document()
+    for text in TITLE:
+        document.add_paragraph(text)
+    _table(
+        document,
+        [
+            ["部门首席数据官"] * 5,
+            ["单位", "姓名", "职务", "办公电话", "手机"],
+            ["市公安局", "张三", "副局长", "0663-2212345", "13800138000"],
+            ["工作联系人"] * 5,
+            ["科室（股室）", "姓名", "职务", "办公电话", "手机"],
+            ["办公室", "李四", "科员", "", "13900139000"],
+        ],
+        (((0, 0), (0, 4)), ((3, 0), (3, 4))),
+    )
+    document.save("表.docx")
+    result = cli("import", "表.docx")
+    assert result.exit_code == 0 and "无法导入" not in result.stdout, result.output
+    assert "联系电话：13800138000 → 0663-2212345、13800138000" in result.stdout
+    assert _changes(result) == ["~ 市直部门首席数据官 张三："]
