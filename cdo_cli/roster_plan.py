@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -83,7 +84,11 @@ class PersonChange:
     @property
     def replaces(self) -> bool:
         """True when another person takes the post (the old holder goes into the history)."""
-        return self.old is not None and self.new is not None and self.old.name != self.new.name
+        return (
+            self.old is not None
+            and self.new is not None
+            and name_key(self.old.name) != name_key(self.new.name)
+        )
 
     @property
     def to_history(self) -> bool:
@@ -151,6 +156,11 @@ class Plan:
 # ---------------------------------------------------------------- building plans
 
 
+def name_key(name: str | None) -> str:
+    """A person's name as names are compared: ``张 三`` typed in the roster is 张三 on a form."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+
+
 def _diff(old: Person | None, new: Person | None) -> tuple[FieldChange, ...]:
     before = _fields(old)
     after = _fields(new)
@@ -210,7 +220,7 @@ def plan_appointment(
     """
     plan = Plan(loaded.name, loaded.scheme)
     current = loaded.holders(unit, role.id)
-    same = next((p for p in current if p.name == person.name), None)
+    same = next((p for p in current if name_key(p.name) == name_key(person.name)), None)
     if replace is not None:
         old = next((p for p in current if p.name == replace), None)
         if old is None:
@@ -225,9 +235,10 @@ def plan_appointment(
         old = current[0]
     else:
         old = None
-    if old is not None and old.name == person.name and old.appointed and person.appointed:
+    same_person = old is not None and name_key(old.name) == name_key(person.name)
+    if old is not None and same_person and old.appointed and person.appointed:
         person = person.model_copy(update={"appointed": old.appointed})
-    if old is not None and old.name == person.name:
+    if old is not None and same_person:
         # The same person: what is given is updated, the rest kept.
         given = {k: v for k, v in person.model_dump().items() if v is not None}
         person = old.model_copy(update=given)
@@ -366,12 +377,12 @@ def _plan_post(
     people: dict[str, tuple[dict[str, str], PersonRecord]] = {}
     cleared: dict[str, set[str]] = {}
     for record in records:
-        cleared.setdefault(record.person["name"], set()).update(record.clears)
-        name = record.person["name"]
+        name = name_key(record.person["name"])
+        cleared.setdefault(name, set()).update(record.clears)
         if name not in people:
             if role.holders.max == 1 and people:
                 first = next(iter(people.values()))[1]
-                detail = f"姓名“{first.person['name']}”/“{name}”"
+                detail = f"姓名“{first.person['name']}”/“{record.person['name']}”"
                 plan.conflicts.append(Conflict(unit.name, role.id, first, record, detail))
                 return
             people[name] = ({k: v for k in PERSON_FIELDS if (v := record.person.get(k))}, record)
@@ -388,7 +399,7 @@ def _plan_post(
             if value:
                 merged[key] = value
     current = roster.holders(unit, role.id)
-    by_name = {p.name: p for p in current}
+    by_name = {name_key(p.name): p for p in current}
     for name, (given, record) in people.items():
         old = by_name.get(name)
         if old is None and role.holders.max == 1 and current:
@@ -403,11 +414,11 @@ def _plan_post(
         if change is not None:
             plan.people.append(change)
     if covered:
-        named: set[str | None] = set(people)
+        named = set(people)
         if role.holders.max == 1 and people:
-            named |= {p.name for p in current[:1]}  # replaced above, not removed
+            named |= {name_key(p.name) for p in current[:1]}  # replaced above, not removed
         for old in current:
-            if old.name not in named:
+            if name_key(old.name) not in named:
                 change = _change(unit, role.id, old, None)
                 if change is not None:
                     plan.people.append(change)

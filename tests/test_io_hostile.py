@@ -924,3 +924,19 @@ def test_import_form_with_two_phone_columns(cli: Cli, roster: Path) -> None:
     assert result.exit_code == 0 and "无法导入" not in result.stdout, result.output
     assert "联系电话：13800138000 → 0663-2212345、13800138000" in result.stdout
     assert _changes(result) == ["~ 市直部门首席数据官 张三："]
+
+
+def test_a_name_typed_with_a_space_is_the_same_person(cli: Cli, roster: Path) -> None:
+    """张 三 in the roster (or on the command line) and 张三 on a form are one person:
+    the spelling changes, nobody moves into the history."""
+    roster.write_text(ROSTER.replace("name: 张三,", "name: 张 三,"), encoding="utf-8")
+    _attachment2(Path("表.docx"))
+    result = cli("import", "表.docx")
+    assert _changes(result) == ["~ 市直部门首席数据官 张三："]
+    assert "姓名：张 三 → 张三" in result.stdout and "移入历史" not in result.stdout
+    appoint = cli(
+        "record", "appoint", "--unit", "市公安局", "--role", "dept_cdo", "--name", "张 三",
+        "--title", "局长", "--date", "2024-03-01", "--dry-run",
+    )  # fmt: skip
+    assert appoint.exit_code == 0, appoint.output
+    assert "移入历史" not in appoint.stdout and "职务：副局长 → 局长" in appoint.stdout

@@ -214,6 +214,7 @@ def record_appoint(
       cdo record appoint --unit 市公安局 --role support_data --name 钱八 --replace 钱七 --date 2024-03-01
       cdo history --unit 市公安局
     """
+    from ..cell_text import clean_value
     from ..lookup import find_units
     from ..roster import Person
     from ..roster_plan import plan_appointment
@@ -223,14 +224,15 @@ def record_appoint(
     scheme = ledger.loaded.scheme
     chosen = find_units([scheme], unit.strip())[scheme.id]
     post = _role(scheme, chosen, role.strip())
-    if not name.strip():
+    # Cleaned as a form's cells are: "张 三" is 张三, as it will be on the forms that follow.
+    if not clean_value(name):
         raise UsageError("--name 不能为空")
     person = Person(
-        name=name.strip(),
-        title=title,
+        name=clean_value(name),
+        title=clean_value(title) if title is not None else None,
         phone=phone,
         email=email,
-        office=office,
+        office=clean_value(office) if office is not None else None,
         qualification=qualification,
         appointed=day,
     )
