@@ -166,10 +166,31 @@ def find_header(rows: Sequence[tuple[Any, ...]], scan: int = 10) -> Columns | No
         people = "unit" in index and "name" in index
         filings = "unit" in index and "obligation" in index and "date" in index
         if people or filings:
+            below = rows[n + 1] if n + 1 < len(rows) else ()
+            if _sub_headers(written, below, index):
+                return Columns(n + 1, index)
             while written and not written[-1]:
                 written.pop()
             return Columns(n, index, exported=written == _EXPORTED)
     return None
+
+
+def _sub_headers(written: list[str], below: tuple[Any, ...], index: dict[str, int]) -> bool:
+    """Read a second header row under merged headers (联系方式 over 手机 | 邮箱) into
+    ``index``; True when ``below`` is one: each of its cells a header, or the header above
+    it (a merged cell, as a person sees it)."""
+    cells = [normalise(cell_text(v)) for v in below]
+    found = {
+        i: key
+        for i, w in enumerate(cells)
+        if w and (i >= len(written) or w != written[i]) and (key := _HEADERS.get(w))
+    }
+    copies = [i for i, w in enumerate(cells) if w and i < len(written) and w == written[i]]
+    if not found or len(found) + len(copies) < sum(1 for w in cells if w):
+        return False
+    for i, key in found.items():
+        index[key] = i
+    return True
 
 
 @dataclass

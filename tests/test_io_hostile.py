@@ -940,3 +940,21 @@ def test_a_name_typed_with_a_space_is_the_same_person(cli: Cli, roster: Path) ->
     )  # fmt: skip
     assert appoint.exit_code == 0, appoint.output
     assert "移入历史" not in appoint.stdout and "职务：副局长 → 局长" in appoint.stdout
+
+
+def test_import_sheet_with_a_two_row_header(tmp_path: Path) -> None:
+    """联系方式 merged over 手机 | 邮箱, the other headers merged down two rows: the e-mail
+    column is read, and the second header row is no person."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["单位", "职位", "姓名", "联系方式", None])
+    sheet.append([None, None, None, "手机", "邮箱"])
+    sheet.append(["市公安局", "市直部门首席数据官", "张三", "13800138000", "zs@163.com"])
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1"):
+        sheet.merge_cells(cells)
+    book.save(tmp_path / "a.xlsx")
+    imported = read_sheet(tmp_path / "a.xlsx", Registry(), scheme_id="puning")
+    assert rows_of(imported.people) == [
+        ("市公安局", "dept_cdo", {"name": "张三", "phone": "13800138000", "email": "zs@163.com"})
+    ]
+    assert imported.notes == []
