@@ -78,7 +78,12 @@ _ENUMERATOR = re.compile(
 
 def heading_key(text: str) -> str:
     """A heading's key without its enumerator: ``一、市首席数据官`` and ``（一）市首席数据官`` match."""
-    return match_key(_ENUMERATOR.sub("", text, count=1))
+    return match_key(strip_enumerator(text))
+
+
+def strip_enumerator(text: str) -> str:
+    """``text`` without the enumerator it begins with: ``1.陈添有`` → ``陈添有``."""
+    return _ENUMERATOR.sub("", text, count=1)
 
 
 # ---------------------------------------------------------------- phones and e-mail

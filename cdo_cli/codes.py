@@ -82,6 +82,8 @@ CODES: tuple[Code, ...] = (
     Code("roster", "email-invalid",      E, "电子邮箱无效"),
     Code("roster", "eligibility-question", W, "从职务看不出是否符合任职条件，请人工确认"),
     Code("roster", "qualification-missing", W, "支撑团队成员未写明资质"),
+    Code("roster", "text-formula",       W, "姓名、职务或科室以 = + - @ 开头，在 Excel 中会被当作公式（多为误粘贴或有意构造）"),
+    Code("roster", "name-too-long",      W, "姓名超过 40 个字符，不像是人名（多为粘贴错栏）"),
     Code("roster", "posts-kept-apart",   E, "同一人担任了方案要求分设的两个职位"),
     Code("roster", "obligation-unknown", E, "报送记录的事项不是本方案的事项"),
     Code("roster", "filing-not-owed",    E, "单位不承担该事项，却有报送记录"),

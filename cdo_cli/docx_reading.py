@@ -26,7 +26,8 @@ from typing import Any
 
 from .cell_text import match_key
 from .docx_properties import read_custom
-from .errors import UnreadableError, os_reason
+from .errors import UnreadableError
+from .file_input import read_input
 from .text import visible
 
 # Bounds on what a form may unpack to. A filled form is tens of kilobytes; photos of a
@@ -35,6 +36,9 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_XML_BYTES = 30 * 1024 * 1024  # any one XML part, document.xml included
 MAX_MEMBERS = 5_000
+# Table rows and paragraphs: a form has tens, a list of every unit of a province a few
+# thousand. A document within MAX_XML_BYTES may hold 300,000 rows, minutes of reading.
+MAX_ITEMS = 10_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -148,18 +152,9 @@ def open_docx(path: Path) -> Any:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableError(
-                f"{_shown(path)} 过大（{size // 1_000_000} MB），不像是一份表格，未读取",
-                hint="表格文件通常只有几十 KB；请确认选对了文件。",
-            )
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise UnreadableError(f"{_shown(path)} 是文件夹，不是 Word 文档") from None
-    except OSError as exc:
-        raise UnreadableError(f"无法读取 {_shown(path)}：{os_reason(exc)}") from None
+    # Only a regular file, and no more of it than a form can be: a FIFO or /dev/zero
+    # named x.docx would never end.
+    data = read_input(path, _shown(path), MAX_FILE_BYTES, " Word 文档")
     if not data.startswith(b"PK"):
         _refuse_binary(path, data)
     broken = UnreadableError(
@@ -250,7 +245,7 @@ class Content:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_P, _TBL, _R = f"{_W}p", f"{_W}tbl", f"{_W}r"
+_P, _TBL, _R, _TR, _TC = f"{_W}p", f"{_W}tbl", f"{_W}r", f"{_W}tr", f"{_W}tc"
 _SDT, _SDT_CONTENT, _CUSTOM_XML = f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"
 # Runs under these are not the paragraph's text: deleted or moved-away text, text boxes
 # (their own paragraphs), and the copy of a drawing kept for old readers.
@@ -296,7 +291,35 @@ def paragraph_text(p: Any) -> str:
 
 
 def _cell_text(tc: Any) -> str:
-    return "\n".join(paragraph_text(p) for p in _blocks(tc) if p.tag == _P)
+    """A cell's text; a table typed inside the cell gives a line per row (手机 138…)."""
+    lines = []
+    for block in _blocks(tc):
+        if block.tag == _P:
+            lines.append(paragraph_text(block))
+        else:
+            for tr in block.iterchildren(_TR):
+                lines.append(" ".join(t for c in tr.iterchildren(_TC) if (t := _cell_text(c))))
+    return "\n".join(lines)
+
+
+def _frame(tbl: Any) -> Any | None:
+    """The one cell of a table that only frames the form (one row, one cell holding a
+    table), else None: the form inside is read as if it were not framed."""
+    rows = list(tbl.iterchildren(_TR))
+    cells = list(rows[0].iterchildren(_TC)) if len(rows) == 1 else []
+    if len(cells) == 1 and any(b.tag == _TBL for b in _blocks(cells[0])):
+        return cells[0]
+    return None
+
+
+def _content_blocks(parent: Any) -> Iterator[Any]:
+    """The paragraphs and tables of the body in order, framing tables opened."""
+    for block in _blocks(parent):
+        inner = _frame(block) if block.tag == _TBL else None
+        if inner is not None:
+            yield from _content_blocks(inner)
+        else:
+            yield block
 
 
 def _number(element: Any, name: str) -> int:
@@ -345,15 +368,29 @@ def _table_rows(tbl: Any, number: int) -> Iterator[Row]:
             yield Row(number, r, tuple(cells))
 
 
-def read_content(document: Any) -> Content:
-    """Paragraphs and table rows in document order, and the custom properties."""
+def read_content(document: Any, shown: str = "文件") -> Content:
+    """Paragraphs and table rows in document order, and the custom properties.
+
+    UnreadableError (exit 2) for a document of more than MAX_ITEMS rows and paragraphs.
+    """
     content = Content(properties=read_custom(document))
     tables = paragraphs = 0
-    for block in _blocks(document.element.body):
+    for block in _content_blocks(document.element.body):
         if block.tag == _TBL:
             tables += 1
-            content.items.extend(_table_rows(block, tables))
+            for row in _table_rows(block, tables):
+                content.items.append(row)
+                _check_length(content, shown)
         else:
             paragraphs += 1
             content.items.append(Paragraph(paragraphs, paragraph_text(block)))
+            _check_length(content, shown)
     return content
+
+
+def _check_length(content: Content, shown: str) -> None:
+    if len(content.items) > MAX_ITEMS:
+        raise UnreadableError(
+            f"{shown} 有超过 {MAX_ITEMS} 个表格行和段落，不像是一份表格，未读取",
+            hint="请确认选对了文件；表格过长时请按单位分成几份。",
+        )

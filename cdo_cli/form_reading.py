@@ -20,6 +20,7 @@ from .errors import InvalidInputError
 from .form_recognition import FormMatch, recognise
 from .form_rows import WalkResult, walk
 from .forms import form_units
+from .lookup import UnitNames
 from .policy import Form, Scheme
 from .records import ImportedFile, PersonRecord
 from .text import visible
@@ -112,28 +113,31 @@ def _unit_from_name(path: Path, form: Form) -> str:
     return "" if match_key(unit) in match_key(form.label + form.title) else unit
 
 
-def _same_unit(scheme: Scheme, a: str, b: str) -> bool:
+def _same_unit(names: UnitNames, a: str, b: str) -> bool:
     """True when two written names are one unit (by the scheme's names, else by key)."""
-    index = {match_key(n): u.name for n, u in scheme.unit_index().items()}
-    ka, kb = match_key(a), match_key(b)
-    return ka == kb or (ka in index and index.get(ka) == index.get(kb))
+    ua, ub = names.find(a), names.find(b)
+    return match_key(a) == match_key(b) or (ua is not None and ua is ub)
 
 
 def _settle_unit(match: FormMatch, walked: WalkResult, content: Content, path: Path,
                  notes: list[str]) -> str:  # fmt: skip
-    """Whose per-unit form this is: the 单位 cell, else the properties, else the file name."""
+    """Whose per-unit form this is: the 单位 cell, else a 填报单位 label beside the table,
+    else the properties, else the file name (or the form's only unit)."""
     scheme, form = match.scheme, match.form
+    names = UnitNames(scheme)
     claimed = content.properties.get(props.UNIT, "")
     written = list(dict.fromkeys(u for u, _ in walked.unit_cells))
+    if not written and walked.unit_labels:
+        written = list(dict.fromkeys(u for u, _ in walked.unit_labels))
     if written:
         unit = written[0]
-        others = [u for u in written[1:] if not _same_unit(scheme, u, unit)]
+        others = [u for u in written[1:] if not _same_unit(names, u, unit)]
         if others:
             notes.append(
                 f"表格中填了不止一个单位（{'、'.join(visible(u) for u in written)}），"
                 f"按第一个“{visible(unit)}”导入"
             )
-        if claimed and not _same_unit(scheme, claimed, unit):
+        if claimed and not _same_unit(names, claimed, unit):
             notes.append(
                 f"文件属性记载的单位是“{visible(claimed)}”，表格中“单位”一栏填的是"
                 f"“{visible(unit)}”：按表格导入，请核对是否用错了文件"
@@ -143,16 +147,24 @@ def _settle_unit(match: FormMatch, walked: WalkResult, content: Content, path: P
         notes.append(f"表格中没有填写单位，按文件属性记载的“{visible(claimed)}”导入")
         return claimed
     named = _unit_from_name(path, form)
-    if named:
+    scope = form_units(scheme, form)
+    if named and names.find(named) is not None:
         notes.append(f"表格中没有填写单位，按文件名取为“{visible(named)}”")
         return named
-    scope = form_units(scheme, form)
     if len(scope) == 1:
         return scope[0].name
+    if named and _looks_like_a_unit(named):  # a name with a typo: import says what it may be
+        notes.append(f"表格中没有填写单位，按文件名取为“{visible(named)}”")
+        return named
     raise FormNotRecognisedError(
         f"{visible(str(path))} 看不出是哪个单位填写的{form.label}",
         hint=f"请在表格的“单位”一栏填写单位名称，或把文件命名为“{form.label}-单位名称.docx”。",
     )
+
+
+def _looks_like_a_unit(text: str) -> bool:
+    """True for a file name that may be a unit's name: Chinese, not ``scan_0012``."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -> ImportedFile:
@@ -165,7 +177,7 @@ def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -
     most resembles and what it lacks.
     """
     document = open_docx(path)
-    content = read_content(document)
+    content = read_content(document, visible(str(path)))
     forms, broken = _forms(registry, scheme_id)
     shown = str(path)
     result = ImportedFile(path=shown)
@@ -189,4 +201,8 @@ def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -
         result.people.append(PersonRecord(owner, role, raw.person, raw.where))
         if owner not in result.units:
             result.units.append(owner)
+    # Only the sections the document has speak for their posts: a list that leaves out
+    # a section says nothing about that section's people.
+    roles = [r for i, s in enumerate(form.sections) if i in walked.sections and (r := s.role)]
+    result.posts = [(u, r) for u in result.units for r in dict.fromkeys(roles)]
     return result

@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cell_text import clean_email, clean_phone, clean_value, fold, heading_key, split_contact
+from .cell_text import (
+    clean_email,
+    clean_phone,
+    clean_value,
+    fold,
+    heading_key,
+    split_contact,
+    strip_enumerator,
+)
 from .docx_reading import Content, Paragraph, Row
 from .form_recognition import has_headers, header_row_fields, heading_keys, is_lines
 from .policy import Form, FormSection, Scheme, Selector, Unit
@@ -34,11 +42,38 @@ class RawPerson:
 
 @dataclass
 class WalkResult:
-    """People read, the unit cells of per-unit sections, and what could not be read."""
+    """People read, the unit cells of per-unit sections, and what could not be read.
+
+    ``unit_labels`` are units written beside a label outside the sections' tables
+    (``填报单位（盖章）：市公安局`` above the table, or a row ``单位 | 市公安局``);
+    ``sections`` are the sections the document has (by index in the form).
+    """
 
     people: list[RawPerson] = field(default_factory=list)
     unit_cells: list[tuple[str, Where]] = field(default_factory=list)
+    unit_labels: list[tuple[str, Where]] = field(default_factory=list)
+    sections: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+
+
+# A unit written beside its label: 单位：…, 填报单位（盖章）：…, 单位名称: …; what follows
+# after wide spaces (填报日期：…) is not part of it.
+_UNIT_LABEL = re.compile(
+    r"^\s*(?:填报|报送|填表)?单位(?:名称)?\s*(?:[（(]\s*(?:盖章|公章|签章|章)\s*[)）])?\s*[:：]\s*(.*)$"
+)
+_LABEL_END = re.compile(r"\s{2,}|\t|(?:填报|填表|报送)?(?:日期|时间|人)\s*[:：]")
+_LABEL_KEYS = {
+    heading_key(w) for w in ("单位", "单位名称", "填报单位", "报送单位", "填报单位（盖章）")
+}
+
+
+def unit_label(text: str) -> str | None:
+    """The unit ``填报单位（盖章）：市公安局　　日期：…`` names, or None when it is no such label."""
+    found = _UNIT_LABEL.match(text)
+    if found is None:
+        return None
+    value = _LABEL_END.split(found.group(1).strip(), maxsplit=1)[0]
+    return clean_value(value) or None
 
 
 def _values(texts: dict[str, str]) -> dict[str, str]:
@@ -60,13 +95,21 @@ def _values(texts: dict[str, str]) -> dict[str, str]:
     return {k: person[k] for k in PERSON_FIELDS if person.get(k)}
 
 
+# Fields a person may have two columns of: 办公电话 and 手机, 电话 and 邮箱.
+_CONTACT = {"phone", "email", "contact"}
+
+
 def _groups(columns: dict[int, str]) -> list[dict[int, str]]:
-    """Columns split where a field repeats: 序号 单位 序号 单位 is two groups side by side."""
+    """Columns split where a field repeats: 序号 单位 序号 单位 is two groups side by side.
+
+    A second phone or e-mail column (办公电话 beside 手机) is the same person's.
+    """
     groups: list[dict[int, str]] = [{}]
     for position in sorted(columns):
-        if columns[position] in groups[-1].values():
+        field = columns[position]
+        if field in groups[-1].values() and field not in _CONTACT:
             groups.append({})
-        groups[-1][position] = columns[position]
+        groups[-1][position] = field
     return groups
 
 
@@ -99,6 +142,7 @@ class _Walker:
 
     def _enter(self, index: int) -> None:
         self.current = index
+        self.result.sections.add(index)
         section = self.sections[index]
         self.header_spans = False
         # A section without header row reads its columns by position.
@@ -126,6 +170,10 @@ class _Walker:
         if found is not None:
             self._enter(found)
             return
+        labelled = unit_label(item.text)
+        if labelled is not None:
+            self.result.unit_labels.append((labelled, Where(self.file, "正文", item.number)))
+            return
         if self.current is not None and is_lines(self.sections[self.current]):
             self._line(item)
 
@@ -151,6 +199,8 @@ class _Walker:
         if fields is not None:
             self._header(row, fields)
             return
+        if self._unit_row(row):
+            return
         if row.spanned:  # a title or a note across the table
             self.header_spans = False
             return
@@ -162,6 +212,24 @@ class _Walker:
                 )
             return
         self._person_row(row, skip)
+
+    def _unit_row(self, row: Row) -> bool:
+        """True for a row that names the unit beside a label: ``单位 | 市公安局`` or one
+        cell ``填报单位：市公安局`` (noted in ``unit_labels``)."""
+        texts = row.texts()
+        where = Where(self.file, f"表格{row.table}", row.number)
+        if len(texts) == 1 and (labelled := unit_label(texts[0])) is not None:
+            self.result.unit_labels.append((labelled, where))
+            return True
+        if (
+            len(texts) == 2
+            and heading_key(texts[0]) in _LABEL_KEYS
+            and clean_value(texts[1])
+            and self._heading(texts[1]) is None  # 单位 | 部门首席数据官: a heading beside
+        ):
+            self.result.unit_labels.append((clean_value(texts[1]), where))
+            return True
+        return False
 
     def _header(self, row: Row, fields: dict[int, tuple[str, bool]]) -> None:
         if self.header_spans and self.current is not None and self.columns is not None:
@@ -205,7 +273,15 @@ class _Walker:
                         texts["contact"] = cell.text
                     continue
                 used[cell.origin] = name
-                if cell.key:
+                if not cell.key:
+                    continue
+                if name in texts and name in _CONTACT:
+                    # Two phone columns: both kept, for the clerk to choose (as two
+                    # numbers typed in one 联系方式 cell are; validation flags them).
+                    texts["contact"] = "\n".join(
+                        [*(texts.pop(k) for k in list(texts) if k in _CONTACT), cell.text]
+                    )
+                else:
                     texts[name] = cell.text
             self._person(section, texts, where)
 
@@ -284,6 +360,7 @@ def _line_parts(text: str) -> list[str]:
     left blank), else by runs of spaces. A two-character name padded to the width of
     three (``王　五　副局长``) is put back together.
     """
+    text = strip_enumerator(text)  # 1. 陈添有  市发改局副局长
     if "\t" in text:
         head, *rest = text.split("\t")
         return [clean_value(head)] + [v for v in (clean_value(t) for t in rest) if v]

@@ -15,9 +15,22 @@ _COLORS = {"+": "\x1b[32m", "~": "\x1b[33m", "-": "\x1b[31m", "!": "\x1b[31m"}
 _RESET = "\x1b[0m"
 
 
+# A value longer than this is shown cut short: a 10,000-character "name" would fill
+# the screen (the JSON preview and the roster keep it whole; validate flags it).
+_LONGEST = 80
+
+
 def _show(value: object) -> str:
     """A value from a file, safe for a terminal (control characters made visible)."""
     return visible("（空）" if value is None or value == "" else str(value))
+
+
+def _short(value: object) -> str:
+    """A person's value as :func:`_show` shows it, cut short when it is very long."""
+    text = "" if value is None else str(value)
+    if len(text) > _LONGEST:
+        text = f"{text[: _LONGEST // 2]}…（共 {len(text)} 个字符）"
+    return _show(text)
 
 
 def _where(where: Where | None) -> str:
@@ -32,8 +45,8 @@ def _role_name(plan: Plan, role_id: str) -> str:
 def _person(person: Person | None) -> str:
     if person is None:
         return "（空）"
-    extra = "，".join(_show(v) for v in (person.title, person.phone) if v)
-    return _show(person.name or "（未填姓名）") + (f"（{extra}）" if extra else "")
+    extra = "，".join(_short(v) for v in (person.title, person.phone) if v)
+    return _short(person.name or "（未填姓名）") + (f"（{extra}）" if extra else "")
 
 
 def _person_lines(plan: Plan, change: PersonChange) -> list[tuple[str, str]]:
@@ -44,12 +57,13 @@ def _person_lines(plan: Plan, change: PersonChange) -> list[tuple[str, str]]:
         return [("-", f"{role}：{_person(change.old)}（移入历史）{_where(change.source)}")]
     assert change.old is not None and change.new is not None
     if change.replaces:
-        head = f"{role}：{_show(change.old.name)} → {_show(change.new.name)}（{_show(change.old.name)} 移入历史）"
+        old, new = _short(change.old.name), _short(change.new.name)
+        head = f"{role}：{old} → {new}（{old} 移入历史）"
     else:
-        head = f"{role} {_show(change.new.name)}："
+        head = f"{role} {_short(change.new.name)}："
     lines = [("~", head + _where(change.source))]
     for f in change.fields:
-        lines.append(("", f"    {FIELD_LABELS[f.field]}：{_show(f.old)} → {_show(f.new)}"))
+        lines.append(("", f"    {FIELD_LABELS[f.field]}：{_short(f.old)} → {_short(f.new)}"))
     return lines
 
 
@@ -64,8 +78,12 @@ def _filing_line(plan: Plan, change: FilingChange) -> tuple[str, str]:
 
 def conflict_message(plan: Plan, conflict: Conflict) -> str:
     """One line naming the post and both places that disagree."""
+    role = plan.scheme.role(conflict.role)
+    one = ""
+    if conflict.first.where.file == conflict.second.where.file and role and role.holders.max:
+        one = f"（同一文件中填了两处，该职位只设 {role.holders.max} 名）"
     return (
-        f"{_show(conflict.unit)} {_role_name(plan, conflict.role)}：{_show(conflict.detail)}，"
+        f"{_show(conflict.unit)} {_role_name(plan, conflict.role)}：{_short(conflict.detail)}{one}，"
         f"分别见 {_show(conflict.first.where)} 和 {_show(conflict.second.where)}"
     )
 
@@ -94,7 +112,7 @@ def plan_text(plan: Plan, *, color: bool = False) -> str:
     if plan.conflicts:
         lines += ["", "冲突（不会写入）："]
         lines += [line("!", conflict_message(plan, c)) for c in plan.conflicts]
-        lines.append("  提示：请核对两份文件，改正后重新导入（或只导入其中一份）。")
+        lines.append("  提示：请核对这两处，改正后重新导入（两份文件的，也可以只导入其中一份）。")
     if plan.problems:
         lines += ["", "无法导入："]
         for p in plan.problems:

@@ -55,13 +55,15 @@ class PersonRecord:
     ``unit`` is the unit's name as the file writes it; ``role`` is a role id of the
     scheme (the reader matched the form's section or the 职位 cell to it); ``person``
     holds the non-empty fields of :data:`PERSON_FIELDS`, cleaned of stray spaces and
-    line breaks.
+    line breaks. ``clears`` names the fields the file says are empty, where an empty
+    cell means "no value" and not "not filled in" (a workbook ``cdo export`` wrote).
     """
 
     unit: str
     role: str
     person: dict[str, str]
     where: Where
+    clears: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,11 @@ class ImportedFile:
     # Units the file speaks for: their posts are replaced by what the file says, so a
     # person left out of a re-sent form is shown as removed.
     units: list[str] = field(default_factory=list)
+    # The posts it speaks for, as (unit as written, role id); None: every role of its
+    # form in each of ``units`` (every role of the unit, for a spreadsheet). A list that
+    # leaves out a section, or a summary sheet of chief data officers only, says nothing
+    # about the other posts' people.
+    posts: list[tuple[str, str]] | None = None
     notes: list[str] = field(default_factory=list)
 
     @property

@@ -185,6 +185,7 @@ def check_people(loaded: LoadedRoster) -> list[Finding]:
             for i, person in enumerate(people):
                 path: tuple[str | int, ...] = ("units", key, "officers", role_key, i)
                 out += _contact_findings(person, path)
+                out += _shape_findings(person, path)
                 if role is None or person.is_blank():
                     continue
                 if person.name:
@@ -224,6 +225,42 @@ def check_people(loaded: LoadedRoster) -> list[Finding]:
 def _apart_reason(role: Role, other: Role) -> str:
     notes = [n for n in (*role.notes, *other.notes) if "推定" in n and ("兼" in n or "同一" in n)]
     return notes[0] if notes else f"依据：{role.source.section}“{role.source.quote}”"
+
+
+# A name longer than this is no person's name (the longest names in use, written with
+# the middle dot, are about twenty characters): text pasted into the wrong cell.
+MAX_NAME = 40
+# A spreadsheet takes text beginning with one of these for a formula: =cmd|'/C calc'!A0
+# typed into a form would run when the exported workbook is opened elsewhere.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _shape_findings(person: Person, path: tuple[str | int, ...]) -> list[Finding]:
+    """Text that is no name, title or office: a formula, or a name far too long."""
+    out: list[Finding] = []
+    for field in ("name", "title", "office"):
+        value = (getattr(person, field) or "").strip()
+        if len(value) > 1 and value.startswith(_FORMULA_START):
+            out.append(
+                warning(
+                    "text-formula",
+                    f"{_FIELD_LABELS[field]}“{value[:40]}”以“{value[0]}”开头，"
+                    "在 Excel 中会被当作公式",
+                    (*path, field),
+                    "多为误粘贴的公式或有意构造的内容，请改为真实的内容"
+                    "（cdo export 按文本写出，不会变成公式）。",
+                )
+            )
+    if person.name and len(person.name) > MAX_NAME:
+        out.append(
+            warning(
+                "name-too-long",
+                f"姓名有 {len(person.name)} 个字符（“{person.name[:10]}…”），不像是人名",
+                (*path, "name"),
+                "多为把其他内容粘贴进了姓名一栏：请只写姓名。",
+            )
+        )
+    return out
 
 
 def _contact_findings(person: Person, path: tuple[str | int, ...]) -> list[Finding]:

@@ -74,12 +74,12 @@ class ChangeRejectedError(CdoError):
 
     exit_code = ExitCode.FINDINGS
 
-    def __init__(self, findings: list[Finding], name: str) -> None:
+    def __init__(self, findings: list[Finding], name: str, hint: str | None = None) -> None:
         from .findings_format import findings_text
 
         super().__init__(
             "修改后的名册会有以下错误，未写入：\n" + findings_text(findings, [name]).rstrip(),
-            hint="行号指修改后的内容。请核对命令中的日期、事项和职位。",
+            hint=hint or "行号指修改后的内容。请核对命令中的日期、事项和职位。",
         )
         self.findings = findings
 

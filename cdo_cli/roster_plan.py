@@ -11,9 +11,14 @@ or removed is kept in the unit's history, never deleted.
 Rules for imports:
 
 - Only what a file says is compared: a field left empty in a file never clears the
-  roster's value, and a person the file does not name stays, except in the posts of the
-  units a file speaks for (``ImportedFile.units``: the roles its form covers, every role
-  for a spreadsheet), where a person left out is shown as removed.
+  roster's value (a blank cell on a form means "not filled in"), except where the file
+  says the field is empty (``PersonRecord.clears``: a cell emptied in the workbook
+  ``cdo export`` wrote), shown as old → （空）. A person the file does not name stays,
+  except in the posts a file speaks for (``ImportedFile.posts``: the sections a form
+  has, the posts a spreadsheet has rows for), where a person left out is shown as
+  removed.
+- A phone Excel turned into scientific notation (1.39123E+10: the last digits are
+  lost) is a problem that stops the write, not a number to keep.
 - A post that already has a different person is a change (the old holder goes into the
   history), never a silent replacement.
 - The same person twice (the same file imported twice, or two copies) is one; two
@@ -24,6 +29,8 @@ Rules for imports:
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -77,7 +84,11 @@ class PersonChange:
     @property
     def replaces(self) -> bool:
         """True when another person takes the post (the old holder goes into the history)."""
-        return self.old is not None and self.new is not None and self.old.name != self.new.name
+        return (
+            self.old is not None
+            and self.new is not None
+            and name_key(self.old.name) != name_key(self.new.name)
+        )
 
     @property
     def to_history(self) -> bool:
@@ -145,6 +156,11 @@ class Plan:
 # ---------------------------------------------------------------- building plans
 
 
+def name_key(name: str | None) -> str:
+    """A person's name as names are compared: ``张 三`` typed in the roster is 张三 on a form."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+
+
 def _diff(old: Person | None, new: Person | None) -> tuple[FieldChange, ...]:
     before = _fields(old)
     after = _fields(new)
@@ -204,7 +220,7 @@ def plan_appointment(
     """
     plan = Plan(loaded.name, loaded.scheme)
     current = loaded.holders(unit, role.id)
-    same = next((p for p in current if p.name == person.name), None)
+    same = next((p for p in current if name_key(p.name) == name_key(person.name)), None)
     if replace is not None:
         old = next((p for p in current if p.name == replace), None)
         if old is None:
@@ -219,9 +235,10 @@ def plan_appointment(
         old = current[0]
     else:
         old = None
-    if old is not None and old.name == person.name and old.appointed and person.appointed:
+    same_person = old is not None and name_key(old.name) == name_key(person.name)
+    if old is not None and same_person and old.appointed and person.appointed:
         person = person.model_copy(update={"appointed": old.appointed})
-    if old is not None and old.name == person.name:
+    if old is not None and same_person:
         # The same person: what is given is updated, the rest kept.
         given = {k: v for k, v in person.model_dump().items() if v is not None}
         person = old.model_copy(update=given)
@@ -237,9 +254,12 @@ def plan_import(
     roster: LoadedRoster, files: Sequence[ImportedFile], scheme: Scheme | None = None
 ) -> Plan:
     """What importing ``files`` into ``roster`` would change; see the module's rules."""
+    from .lookup import UnitNames
+
     scheme = scheme or roster.scheme
     plan = Plan(roster.name, scheme)
-    index = scheme.unit_index()
+    names = UnitNames(scheme)
+    index = names.index
     wanted: dict[tuple[str, str], list[PersonRecord]] = {}
     covered: set[tuple[str, str]] = set()
     filings: list[tuple[Unit, FilingRecord]] = []
@@ -251,7 +271,7 @@ def plan_import(
             plan.problems.append(Problem(message, hint, where))
 
     def find(name: str, where: Where) -> Unit | None:
-        unit = index.get(name.strip())
+        unit = names.find(name)
         if unit is None:
             problem(
                 f"“{name}”不是{scheme.city}方案范围内的单位",
@@ -268,10 +288,17 @@ def plan_import(
                 Where(imported.path),
             )
             continue
-        plan.notes += [f"{imported.path}：{n}" for n in imported.notes]
+        plan.notes += [
+            n if n.startswith(imported.path) else f"{imported.path}：{n}" for n in imported.notes
+        ]
         if imported.empty:
             continue  # a blank form says nothing, not that everyone left
-        for name in imported.units:
+        if imported.posts is not None:
+            for name, role_id in imported.posts:
+                unit = find(name, Where(imported.path))
+                if unit is not None:
+                    covered.add((unit.name, role_id))
+        for name in imported.units if imported.posts is None else ():
             unit = find(name, Where(imported.path))
             if unit is not None:
                 covered |= {(unit.name, r) for r in _covered_roles(scheme, unit, imported.form)}
@@ -288,6 +315,15 @@ def plan_import(
                 problem(
                     f"“{unit.name}”的“{role.name}”一行没有姓名，无法导入",
                     "请在表格中填写姓名。",
+                    record.where,
+                )
+                continue
+            mangled = mangled_phone(record.person.get("phone", ""))
+            if mangled:
+                problem(
+                    f"“{unit.name}”的“{role.name}”{record.person['name']}的联系电话"
+                    f"“{mangled}”是 Excel 的科学计数法，号码的后几位已经丢失",
+                    "请在表格中重新输入完整的号码（在 Excel 中先把这一列设为“文本”格式）。",
                     record.where,
                 )
                 continue
@@ -311,8 +347,18 @@ def plan_import(
     return plan
 
 
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d{1,2}")
+
+
+def mangled_phone(text: str) -> str | None:
+    """The part of a phone cell that Excel wrote in scientific notation (1.39123E+10), if any."""
+    found = _SCIENTIFIC.search(text)
+    return found.group() if found else None
+
+
 def _covered_roles(scheme: Scheme, unit: Unit, form_id: str | None) -> list[str]:
-    """The roles a file speaks for in a unit: its form's, or all (a spreadsheet)."""
+    """The roles a file that does not list its posts speaks for in a unit: its form's,
+    or all (a spreadsheet)."""
     form = scheme.form(form_id) if form_id else None
     if form is None:
         return [r.id for r in scheme.roles if r.applies_to.matches(unit)]
@@ -329,16 +375,15 @@ def _plan_post(
 ) -> None:
     """Changes in one post: the people the files name against the roster's holders."""
     people: dict[str, tuple[dict[str, str], PersonRecord]] = {}
+    cleared: dict[str, set[str]] = {}
     for record in records:
-        name = record.person["name"]
+        name = name_key(record.person["name"])
+        cleared.setdefault(name, set()).update(record.clears)
         if name not in people:
             if role.holders.max == 1 and people:
                 first = next(iter(people.values()))[1]
-                plan.conflicts.append(
-                    Conflict(
-                        unit.name, role.id, first, record, f"姓名“{first.person['name']}”/“{name}”"
-                    )
-                )
+                detail = f"姓名“{first.person['name']}”/“{record.person['name']}”"
+                plan.conflicts.append(Conflict(unit.name, role.id, first, record, detail))
                 return
             people[name] = ({k: v for k in PERSON_FIELDS if (v := record.person.get(k))}, record)
             continue
@@ -354,7 +399,7 @@ def _plan_post(
             if value:
                 merged[key] = value
     current = roster.holders(unit, role.id)
-    by_name = {p.name: p for p in current}
+    by_name = {name_key(p.name): p for p in current}
     for name, (given, record) in people.items():
         old = by_name.get(name)
         if old is None and role.holders.max == 1 and current:
@@ -363,16 +408,17 @@ def _plan_post(
         elif old is None:
             new = Person(**given)
         else:
-            new = old.model_copy(update=given)
+            emptied = {k: None for k in cleared.get(name, set()) - set(given) if k != "name"}
+            new = old.model_copy(update=given | emptied)
         change = _change(unit, role.id, old, new, record.where)
         if change is not None:
             plan.people.append(change)
     if covered:
-        named: set[str | None] = set(people)
+        named = set(people)
         if role.holders.max == 1 and people:
-            named |= {p.name for p in current[:1]}  # replaced above, not removed
+            named |= {name_key(p.name) for p in current[:1]}  # replaced above, not removed
         for old in current:
-            if old.name not in named:
+            if name_key(old.name) not in named:
                 change = _change(unit, role.id, old, None)
                 if change is not None:
                     plan.people.append(change)
@@ -416,7 +462,14 @@ def propose_plan(ledger: Ledger, plan: Plan, on: dt.date) -> Proposal:
     apply_plan(ledger, plan, on)
     proposal = ledger.propose()
     if proposal.new_errors:
-        raise ChangeRejectedError(proposal.new_errors, ledger.name)
+        imported = any(c.source for c in plan.people) or any(f.source for f in plan.filings)
+        hint = (
+            "行号指修改后的名册。请在导入的文件中改正这些内容（所在行见上面预览中“←”之后），"
+            "再重新导入。"
+            if imported
+            else None
+        )
+        raise ChangeRejectedError(proposal.new_errors, ledger.name, hint)
     wrong = plan_holds(plan, ledger.loaded, proposal.loaded) if proposal.loaded else ["无法读取"]
     if wrong:
         raise EditRefusedError(

@@ -10,27 +10,24 @@ a formula is read as its value.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidInputError, UnreadableError, one_of, os_reason
-from .records import FilingRecord, ImportedFile, PersonRecord, Where
+from .cell_text import clean_email, clean_phone, clean_value, split_contact
+from .errors import InvalidInputError, one_of
+from .records import PEOPLE_HEADERS, FilingRecord, ImportedFile, PersonRecord, Where
+from .sheet_files import Sheet, read_rows, sheet_rows
 from .text import visible
 
 if TYPE_CHECKING:
     from .policy import Role, Scheme, Unit
     from .policy_loading import Registry
-
-# A workbook larger than this (uncompressed or as a CSV) is not a roster.
-MAX_BYTES = 256 * 1024 * 1024
-MAX_ROWS = 1_000_000
 
 # The headers a column may have, by what it holds; the first is the one export writes.
 HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -49,6 +46,7 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
 _PERSON_KEYS = ("name", "title", "office", "phone", "email")
 
 
+@functools.lru_cache(maxsize=65536)  # unit, post and header names come again and again
 def normalise(text: str) -> str:
     """A header or name as compared: full-width forms folded, spaces and breaks dropped."""
     folded = text
@@ -89,7 +87,11 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def cell_date(value: Any) -> dt.date | None:
-    """A date from a date cell, an Excel serial number, or text like 2023-10-28 / 2023年10月28日."""
+    """A date from a date cell, an Excel serial number, or text a person typed.
+
+    Text may be 2023-10-28, 2023/10/28, 2023.10.28, 2023年10月28日 (or 号, or in Chinese
+    numerals: 二〇二三年十月二十八日), 20231028, with a time after it or not.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -97,127 +99,44 @@ def cell_date(value: Any) -> dt.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2_958_466:  # up to 9999-12-31
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        return None
-    text = normalise(str(value or ""))
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+        return _date(str(int(value))) if float(value).is_integer() else None
+    return _date(normalise(str(value or "")))
+
+
+_DATE = re.compile(
+    r"(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?|(\d{2})(\d{2}))"
+    r"(?:t?\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?|[上下]午.*)?"
+)
+_CN_DIGITS = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+_CN_DATE = re.compile(
+    r"([〇零一二三四五六七八九]{4})年([一二三十]{1,3})月([一二三四五六七八九十]{1,3})[日号]"
+)
+
+
+def _cn_number(text: str) -> str:
+    """十 → 10, 二十八 → 28, 二〇二三 → 2023: Chinese numerals as digits."""
+    if "十" not in text:
+        return "".join(_CN_DIGITS[ch] for ch in text)
+    tens, _, ones = text.partition("十")
+    return str(int(_CN_DIGITS[tens] if tens else "1") * 10 + int(_CN_DIGITS[ones] if ones else 0))
+
+
+def _date(text: str) -> dt.date | None:
+    chinese = _CN_DATE.fullmatch(text)
+    if chinese is not None:
+        try:
+            year, month, day = (_cn_number(p) for p in chinese.groups())
+        except (KeyError, ValueError):  # 十十, 二二十 …
+            return None
+        text = f"{year}年{month}月{day}日"
+    match = _DATE.fullmatch(text)
     if not match:
         return None
+    year, month, day, month8, day8 = match.groups()
     try:
-        return dt.date(*(int(g) for g in match.groups()))
+        return dt.date(int(year), int(month or month8), int(day or day8))
     except ValueError:
         return None
-
-
-# ---------------------------------------------------------------- the files
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One sheet's rows of raw cell values, with its name for messages."""
-
-    name: str
-    rows: list[tuple[Any, ...]]
-
-
-def read_rows(path: Path) -> list[Sheet]:
-    """Every sheet of a workbook or CSV file as rows of values; CdoErrors for bad files."""
-    suffix = path.suffix.lower()
-    if suffix in {".xls", ".et"}:
-        raise UnreadableError(
-            f"{path}: 这是旧版 Excel（{suffix}）文件，cdo 只读取 .xlsx 和 .csv",
-            hint=_convert_hint(path, "xlsx"),
-        )
-    raw = _read_bytes(path)
-    if suffix == ".csv" or (suffix not in {".xlsx", ".xlsm"} and not raw.startswith(b"PK")):
-        return [Sheet(path.name, _csv_rows(raw, str(path)))]
-    return _xlsx_rows(raw, path)
-
-
-def _convert_hint(path: Path, target: str) -> str:
-    import shutil
-
-    hint = f"请用 Excel 或 WPS 打开后“另存为” .{target} 格式"
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        hint += f"，或运行：soffice --headless --convert-to {target} {path.name}"
-    return hint + "。"
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        if not path.is_file():
-            what = "不存在" if not path.exists() else "不是普通文件"
-            raise UnreadableError(f"{path}: 文件{what}")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise UnreadableError(f"{path}: 无法读取（{os_reason(exc)}）") from None
-    if len(raw) > MAX_BYTES:
-        raise UnreadableError(f"{path}: 文件超过 {MAX_BYTES // 1024 // 1024} MB，不像是名册")
-    return raw
-
-
-def _csv_rows(raw: bytes, name: str) -> list[tuple[Any, ...]]:
-    """CSV in UTF-8 (with or without BOM) or GBK, comma-, tab- or semicolon-separated."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # gb18030 decodes any byte sequence; kept for the type checker
-        raise InvalidInputError("无法识别文件的编码", file=name)
-    if "\x00" in text:
-        raise InvalidInputError("这不是 CSV 文本文件（含有二进制数据）", file=name)
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", "\t", ";"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [tuple(row) for _, row in zip(range(MAX_ROWS), reader, strict=False)]
-    except csv.Error as exc:
-        raise InvalidInputError(f"CSV 格式有误（{exc}）", file=name) from None
-
-
-def _xlsx_rows(raw: bytes, path: Path) -> list[Sheet]:
-    import zipfile
-
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableError(
-            f"{path}: 文件已加密（设置了打开密码）或是旧版 .xls 格式，无法读取",
-            hint="请在 Excel/WPS 中取消密码后另存为 .xlsx。",
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-        total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnreadableError(
-            f"{path}: 文件已损坏，或不是 .xlsx 文件", hint="请在 Excel/WPS 中打开确认后重新保存。"
-        ) from None
-    if total > MAX_BYTES:
-        raise UnreadableError(f"{path}: 工作簿解压后超过 {MAX_BYTES // 1024 // 1024} MB，已拒绝")
-    import warnings
-
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns in English about styles it skips
-            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:
-        raise UnreadableError(
-            f"{path}: 无法读取这个工作簿（{type(exc).__name__}）",
-            hint="请在 Excel/WPS 中打开确认后另存为 .xlsx。",
-        ) from None
-    sheets = []
-    try:
-        for ws in book.worksheets:
-            rows = [
-                tuple(r)
-                for _, r in zip(range(MAX_ROWS), ws.iter_rows(values_only=True), strict=False)
-            ]
-            sheets.append(Sheet(ws.title, rows))
-    finally:
-        book.close()
-    return sheets
 
 
 # ---------------------------------------------------------------- from rows to records
@@ -225,48 +144,112 @@ def _xlsx_rows(raw: bytes, path: Path) -> list[Sheet]:
 
 @dataclass(frozen=True)
 class Columns:
-    """Which column holds what, and the row the headers are on (0-based)."""
+    """Which column holds what, the header row (index among the sheet's rows), and whether
+    the headers are exactly the ones ``cdo export`` writes."""
 
     header_row: int
     index: dict[str, int]
+    exported: bool = False
+
+
+_EXPORTED = [normalise(h) for h in PEOPLE_HEADERS.values()]
 
 
 def find_header(rows: Sequence[tuple[Any, ...]], scan: int = 10) -> Columns | None:
     """The first row, among the first ``scan``, whose cells name a unit and a person or a filing."""
     for n, row in enumerate(rows[:scan]):
         index: dict[str, int] = {}
-        for i, value in enumerate(row):
-            key = _HEADERS.get(normalise(cell_text(value)))
+        written = [normalise(cell_text(value)) for value in row]
+        for i, key in enumerate(_HEADERS.get(w) for w in written):
             if key is not None and key not in index:
                 index[key] = i
         people = "unit" in index and "name" in index
         filings = "unit" in index and "obligation" in index and "date" in index
         if people or filings:
-            return Columns(n, index)
+            below = rows[n + 1] if n + 1 < len(rows) else ()
+            if _sub_headers(written, below, index):
+                return Columns(n + 1, index)
+            while written and not written[-1]:
+                written.pop()
+            return Columns(n, index, exported=written == _EXPORTED)
     return None
 
 
+def _sub_headers(written: list[str], below: tuple[Any, ...], index: dict[str, int]) -> bool:
+    """Read a second header row under merged headers (联系方式 over 手机 | 邮箱) into
+    ``index``; True when ``below`` is one: each of its cells a header, or the header above
+    it (a merged cell, as a person sees it)."""
+    cells = [normalise(cell_text(v)) for v in below]
+    found = {
+        i: key
+        for i, w in enumerate(cells)
+        if w and (i >= len(written) or w != written[i]) and (key := _HEADERS.get(w))
+    }
+    copies = [i for i, w in enumerate(cells) if w and i < len(written) and w == written[i]]
+    if not found or len(found) + len(copies) < sum(1 for w in cells if w):
+        return False
+    for i, key in found.items():
+        index[key] = i
+    return True
+
+
+@dataclass
+class _Reading:
+    """What reading a file gathers besides its records: notes, and the units the file
+    cannot speak for because some of their rows could not be imported."""
+
+    file: str
+    notes: list[str] = field(default_factory=list)
+    unsure: set[str] = field(default_factory=set)
+    posts: list[tuple[str, str]] = field(default_factory=list)  # (unit as written, role)
+
+
 def read_sheet(path: Path, registry: Registry, *, scheme_id: str | None = None) -> ImportedFile:
-    """People and filings in a workbook or CSV file, matched to one scheme's posts."""
+    """People and filings in a workbook or CSV file, matched to one scheme's posts.
+
+    A sheet with exactly the headers ``cdo export`` writes is the clerk's copy of the
+    roster: a cell emptied there empties the field (``PersonRecord.clears``).
+    """
     sheets = read_rows(path)
-    found = [(sheet, cols) for sheet in sheets if (cols := find_header(sheet.rows)) is not None]
+    shown = visible(str(path))
+    if not any(sheet.rows for sheet in sheets):
+        return ImportedFile(
+            path=str(path), scheme=scheme_id, notes=["文件是空的，没有可导入的内容。"]
+        )
+    headed = [(sheet, cols) for sheet in sheets if (cols := find_header(sheet.rows)) is not None]
+    found = [(sheet, cols) for sheet, cols in headed if not sheet.hidden]
+    reading = _Reading(str(path))
+    for sheet, _cols in headed:
+        if sheet.hidden:
+            reading.notes.append(
+                f"工作表“{visible(sheet.name)}”是隐藏的，其中的内容未导入"
+                "（如需导入，请在 Excel 中取消隐藏后保存）。"
+            )
     if not found:
+        if headed:
+            return ImportedFile(path=str(path), scheme=scheme_id, notes=reading.notes)
         expected = "、".join(v[0] for k, v in HEADER_VARIANTS.items() if k not in _FILING_ONLY)
         raise InvalidInputError(
             "表格中没有找到表头（单位、姓名……）",
             hint=f"第一行写表头：{expected}（顺序不限）。",
-            file=str(path),
+            file=shown,
         )
-    scheme = _choose_scheme(found, registry, scheme_id, str(path))
+    scheme = _choose_scheme(found, registry, scheme_id, shown)
     result = ImportedFile(path=str(path), scheme=scheme.id)
     for sheet, cols in found:
         part = sheet.name if len(sheets) > 1 else ""
         if "name" in cols.index:
-            result.people += _people(sheet, cols, scheme, str(path), part, result.notes)
+            result.people += _people(sheet, cols, scheme, part, reading)
         else:
-            result.filings += _filings(sheet, cols, scheme, str(path), part, result.notes)
-    result.units = list(dict.fromkeys(p.unit for p in result.people))
-    if result.empty:
+            result.filings += _filings(sheet, cols, scheme, part, reading)
+        _note_hidden_rows(sheet, cols, part, reading)
+    # The sheet speaks for the posts it has rows for, except in units some of whose rows
+    # could not be read: what those rows said is not known.
+    unsure = {normalise(u) for u in reading.unsure}
+    result.posts = [p for p in dict.fromkeys(reading.posts) if normalise(p[0]) not in unsure]
+    result.units = list(dict.fromkeys(u for u, _ in result.posts))
+    result.notes = reading.notes
+    if result.empty and not result.notes:
         result.notes.append("表格中没有填写任何人员或报送记录。")
     return result
 
@@ -316,29 +299,135 @@ def _value(row: tuple[Any, ...], cols: Columns, key: str) -> Any:
     return row[i] if i is not None and i < len(row) else None
 
 
+def _person_value(row: tuple[Any, ...], cols: Columns, key: str) -> str:
+    """A person's field from a row, cleaned as a Word form's cell is (one line)."""
+    text = cell_text(_value(row, cols, key), key)
+    if key == "phone":
+        return clean_phone(text)
+    if key == "email":
+        return clean_email(text)
+    return clean_value(text)
+
+
+_LABELS = {"unit": "单位", "role": "职位", "date": "报送日期", "obligation": "事项"} | {
+    k: v for k, v in PEOPLE_HEADERS.items()
+}
+# The first cell of a total row under a table: 合计 3 人.
+_TOTALS = ("合计", "总计", "小计", "共计")
+
+
+def _unreadable_formula(
+    sheet: Sheet, cols: Columns, number: int, keys: Iterable[str], where: Where
+) -> str | None:
+    """A note for a row whose cells hold formulas without a readable result, else None."""
+    broken = [
+        (k, sheet.unvalued[(number, cols.index[k])])
+        for k in keys
+        if k in cols.index and (number, cols.index[k]) in sheet.unvalued
+    ]
+    if not broken:
+        return None
+    named = "、".join(f"“{_LABELS.get(k, k)}”" for k, _ in broken)
+    shows = next((v for _, v in broken if v), "")
+    why = (
+        f"是出错的公式（显示 {visible(shows)}）"
+        if shows
+        else "是公式，文件中没有保存计算结果（文件由程序生成、未在 Excel 中保存过）"
+    )
+    return f"{where}：{named}{why}，这一行未导入。请在 Excel 或 WPS 中打开、核对后保存，再导入。"
+
+
 def _people(
-    sheet: Sheet, cols: Columns, scheme: Scheme, file: str, part: str, notes: list[str]
+    sheet: Sheet, cols: Columns, scheme: Scheme, part: str, reading: _Reading
 ) -> Iterator[PersonRecord]:
     index = scheme.unit_index()
-    for n, row in enumerate(sheet.rows[cols.header_row + 1 :], start=cols.header_row + 2):
-        unit_name = cell_text(_value(row, cols, "unit"))
-        person = {k: v for k in _PERSON_KEYS if (v := cell_text(_value(row, cols, k), k))}
-        if not unit_name or not person.get("name"):
-            continue  # an empty row, or a post left for someone to fill in
-        where = Where(file, part, n)
-        unit = index.get(unit_name) or index.get(_fold_unit(unit_name, index))
-        role = _match_role(cell_text(_value(row, cols, "role")), unit, scheme)
-        if role is None:
-            shown = visible(cell_text(_value(row, cols, "role"))) or "（空）"
-            notes.append(f"{where}：职位“{shown}”不是{scheme.city}方案中的职位，这一行未导入。")
+    roles: dict[tuple[str, str], Role | None] = {}
+    above = ""  # the unit of the row above: a unit written once for the people below it
+    for i, (n, row) in enumerate(sheet_rows(sheet)):
+        if i <= cols.header_row:
             continue
-        yield PersonRecord(unit_name, role.id, person, where)
+        where = Where(reading.file, part, n)
+        unit_name = clean_value(cell_text(_value(row, cols, "unit")))
+        broken = _unreadable_formula(sheet, cols, n, ("unit", "role", *_PERSON_KEYS), where)
+        if broken is not None:
+            reading.notes.append(broken)
+            reading.unsure.add(unit_name or above)
+            continue
+        if unit_name.startswith(_TOTALS) and unit_name not in index:
+            continue
+        person = {k: v for k in _PERSON_KEYS if (v := _person_value(row, cols, k))}
+        if "phone" in person:  # 联系方式: a phone and an e-mail in one cell, as on a form
+            phone, email = split_contact(person["phone"])
+            person["phone"] = phone
+            if email and "email" not in person:
+                person["email"] = email
+            person = {k: v for k, v in person.items() if v}
+        if not person.get("name"):
+            above = unit_name or above
+            if cols.exported and unit_name:  # the roster's own copy: nobody holds the post
+                role = _role(roles, cell_text(_value(row, cols, "role")), unit_name, index, scheme)
+                if role is not None:
+                    reading.posts.append((unit_name, role.id))
+            continue  # an empty row, or a post left for someone to fill in
+        if not unit_name:
+            if not above:
+                reading.notes.append(f"{where}：没有填写单位，这一行未导入。")
+                continue
+            unit_name = above
+            reading.notes.append(f"{where}：没有填写单位，按上一行取为“{visible(above)}”。")
+        above = unit_name
+        written = cell_text(_value(row, cols, "role"))
+        role = _role(roles, written, unit_name, index, scheme)
+        if role is None:
+            shown = visible(written) or "（空）"
+            reading.notes.append(
+                f"{where}：职位“{shown}”不是{scheme.city}方案中的职位，这一行未导入。"
+            )
+            reading.unsure.add(unit_name)
+            continue
+        clears: frozenset[str] = frozenset()
+        if cols.exported:  # the roster's own copy: an emptied cell empties the field
+            clears = frozenset(k for k in _PERSON_KEYS if k in cols.index and k not in person)
+        reading.posts.append((unit_name, role.id))
+        yield PersonRecord(unit_name, role.id, person, where, clears)
+
+
+def _role(
+    cache: dict[tuple[str, str], Role | None],
+    written: str,
+    unit_name: str,
+    index: dict[str, Unit],
+    scheme: Scheme,
+) -> Role | None:
+    """The post a row's 职位 cell names in its unit (looked up once per pair)."""
+    key = (written, unit_name)
+    if key not in cache:
+        unit = index.get(unit_name) or index.get(_fold_unit(unit_name, index))
+        cache[key] = _match_role(written, unit, scheme)
+    return cache[key]
+
+
+def _note_hidden_rows(sheet: Sheet, cols: Columns, part: str, reading: _Reading) -> None:
+    below = [n for n in sheet.numbers[cols.header_row + 1 :] if n in sheet.hidden_rows]
+    if below:
+        where = f"工作表“{visible(part)}”中" if part else "表格中"
+        reading.notes.append(
+            f"{where}有 {len(below)} 行是隐藏的（如被筛选掉），已照常导入：第 "
+            + "、".join(map(str, below[:10]))
+            + (" 等" if len(below) > 10 else "")
+            + " 行。"
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded(name: str) -> str:
+    return normalise(name)
 
 
 def _fold_unit(name: str, index: dict[str, Unit]) -> str:
     """A unit name written with other spaces or punctuation widths, as the scheme writes it."""
     wanted = normalise(name)
-    return next((n for n in index if normalise(n) == wanted), name)
+    return next((n for n in index if _folded(n) == wanted), name)
 
 
 def _match_role(text: str, unit: Unit | None, scheme: Scheme) -> Role | None:
@@ -358,22 +447,28 @@ def _match_role(text: str, unit: Unit | None, scheme: Scheme) -> Role | None:
 
 
 def _filings(
-    sheet: Sheet, cols: Columns, scheme: Scheme, file: str, part: str, notes: list[str]
+    sheet: Sheet, cols: Columns, scheme: Scheme, part: str, reading: _Reading
 ) -> Iterator[FilingRecord]:
     by_title = {normalise(o.title): o.id for o in scheme.obligations}
     ids = {o.id for o in scheme.obligations}
-    for n, row in enumerate(sheet.rows[cols.header_row + 1 :], start=cols.header_row + 2):
-        unit_name = cell_text(_value(row, cols, "unit"))
+    for i, (n, row) in enumerate(sheet_rows(sheet)):
+        if i <= cols.header_row:
+            continue
+        where = Where(reading.file, part, n)
+        broken = _unreadable_formula(sheet, cols, n, ("unit", "obligation", "date"), where)
+        if broken is not None:
+            reading.notes.append(broken)
+            continue
+        unit_name = clean_value(cell_text(_value(row, cols, "unit")))
         raw_date = _value(row, cols, "date")
         if not unit_name or raw_date in (None, ""):
             continue  # not filed yet
-        where = Where(file, part, n)
         what = cell_text(_value(row, cols, "obligation"))
         obligation = what if what in ids else by_title.get(normalise(what))
         date = cell_date(raw_date)
         if obligation is None or date is None:
             problem = f"事项“{visible(what)}”未知" if obligation is None else "报送日期无法识别"
-            notes.append(f"{where}：{problem}，这一行未导入。")
+            reading.notes.append(f"{where}：{problem}，这一行未导入。")
             continue
         period_text = cell_text(_value(row, cols, "period"))
         period = int(period_text) if period_text.isdigit() else None

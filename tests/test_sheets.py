@@ -261,7 +261,7 @@ def test_read_sheet_missing_and_folder(tmp_path: Path) -> None:
     with pytest.raises(UnreadableError, match="不存在"):
         read_sheet(tmp_path / "none.xlsx", Registry())
     (tmp_path / "d.xlsx").mkdir()
-    with pytest.raises(UnreadableError, match="不是普通文件"):
+    with pytest.raises(UnreadableError, match="是文件夹，不是表格文件"):
         read_sheet(tmp_path / "d.xlsx", Registry())
 
 

@@ -48,6 +48,10 @@ def _open(ctx: typer.Context, roster: Path | None) -> "Ledger":
     return open_ledger(_roster_path(roster), workspace(ctx).registry)
 
 
+# A hostile or badly typed file can give a note per line; the terminal shows this many.
+_NOTES_SHOWN = 50
+
+
 def _commit(ledger: "Ledger", plan: "Plan", on: dt.date, mode: str, fmt: str = "text") -> None:
     """Show the plan; then, for ``check`` and ``write``, apply and prove it; ``write`` saves.
 
@@ -66,8 +70,11 @@ def _commit(ledger: "Ledger", plan: "Plan", on: dt.date, mode: str, fmt: str = "
         out_bytes(plan_json(plan).encode("utf-8"))
     else:
         out(plan_text(plan, color=color()))
-    for text in plan.notes:
+    for text in plan.notes[:_NOTES_SHOWN]:
         note(text)
+    if len(plan.notes) > _NOTES_SHOWN:
+        hidden = len(plan.notes) - _NOTES_SHOWN
+        note(f"……另有 {hidden} 条说明未显示（加 --format json 可看全部）。")
     if mode == "show" or (plan.empty and not plan.blocked):
         return
     proposal = propose_plan(ledger, plan, on)
@@ -207,6 +214,7 @@ def record_appoint(
       cdo record appoint --unit 市公安局 --role support_data --name 钱八 --replace 钱七 --date 2024-03-01
       cdo history --unit 市公安局
     """
+    from ..cell_text import clean_value
     from ..lookup import find_units
     from ..roster import Person
     from ..roster_plan import plan_appointment
@@ -216,14 +224,15 @@ def record_appoint(
     scheme = ledger.loaded.scheme
     chosen = find_units([scheme], unit.strip())[scheme.id]
     post = _role(scheme, chosen, role.strip())
-    if not name.strip():
+    # Cleaned as a form's cells are: "张 三" is 张三, as it will be on the forms that follow.
+    if not clean_value(name):
         raise UsageError("--name 不能为空")
     person = Person(
-        name=name.strip(),
-        title=title,
+        name=clean_value(name),
+        title=clean_value(title) if title is not None else None,
         phone=phone,
         email=email,
-        office=office,
+        office=clean_value(office) if office is not None else None,
         qualification=qualification,
         appointed=day,
     )
@@ -330,7 +339,7 @@ def import_cmd(
         except CdoError as exc:
             failed.append(exc)
             continue
-        if result.empty:
+        if result.empty and not result.notes:  # a reader that found nothing says why
             note(f"{path}：表格是空的，没有可导入的内容。")
         imported.append(result)
     plan = plan_import(ledger.loaded, imported, ledger.loaded.scheme)
