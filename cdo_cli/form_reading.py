@@ -114,9 +114,11 @@ def _unit_from_name(path: Path, form: Form) -> str:
 
 def _same_unit(scheme: Scheme, a: str, b: str) -> bool:
     """True when two written names are one unit (by the scheme's names, else by key)."""
-    index = {match_key(n): u.name for n, u in scheme.unit_index().items()}
     ka, kb = match_key(a), match_key(b)
-    return ka == kb or (ka in index and index.get(ka) == index.get(kb))
+    if ka == kb:
+        return True  # the usual answer, without folding every name of the scheme
+    index = {match_key(n): u.name for n, u in scheme.unit_index().items()}
+    return ka in index and index.get(ka) == index.get(kb)
 
 
 def _settle_unit(match: FormMatch, walked: WalkResult, content: Content, path: Path,

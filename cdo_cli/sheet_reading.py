@@ -320,13 +320,17 @@ def _people(
     sheet: Sheet, cols: Columns, scheme: Scheme, file: str, part: str, notes: list[str]
 ) -> Iterator[PersonRecord]:
     index = scheme.unit_index()
+    folded: dict[str, str] = {}  # made at the first name not written as the scheme writes it
     for n, row in enumerate(sheet.rows[cols.header_row + 1 :], start=cols.header_row + 2):
         unit_name = cell_text(_value(row, cols, "unit"))
         person = {k: v for k in _PERSON_KEYS if (v := cell_text(_value(row, cols, k), k))}
         if not unit_name or not person.get("name"):
             continue  # an empty row, or a post left for someone to fill in
         where = Where(file, part, n)
-        unit = index.get(unit_name) or index.get(_fold_unit(unit_name, index))
+        unit = index.get(unit_name)
+        if unit is None:
+            folded = folded or _folded(index)
+            unit = index.get(folded.get(normalise(unit_name), unit_name))
         role = _match_role(cell_text(_value(row, cols, "role")), unit, scheme)
         if role is None:
             shown = visible(cell_text(_value(row, cols, "role"))) or "（空）"
@@ -335,10 +339,13 @@ def _people(
         yield PersonRecord(unit_name, role.id, person, where)
 
 
-def _fold_unit(name: str, index: dict[str, Unit]) -> str:
-    """A unit name written with other spaces or punctuation widths, as the scheme writes it."""
-    wanted = normalise(name)
-    return next((n for n in index if normalise(n) == wanted), name)
+def _folded(index: dict[str, Unit]) -> dict[str, str]:
+    """Each name as :func:`normalise` folds it (other spaces, punctuation widths), mapped to
+    the name as the scheme writes it (the first, where two fold alike)."""
+    folded: dict[str, str] = {}
+    for name in index:
+        folded.setdefault(normalise(name), name)
+    return folded
 
 
 def _match_role(text: str, unit: Unit | None, scheme: Scheme) -> Role | None:
