@@ -194,7 +194,8 @@ class Ledger:
         # Blocks: the units changed, each loaded on its own (by its key in the file);
         # None once the whole file is loaded instead.
         self._data = data
-        self._blocks: dict[str, Block] | None = {} if spans and isinstance(data, dict) else None
+        units = data.get("units") if isinstance(data, dict) else None
+        self._blocks: dict[str, Block] | None = {} if spans and isinstance(units, dict) else None
         self._spans = {span.key: span for span in spans or ()}
         self._order = [span.key for span in spans or ()]  # the keys, new units included
         self._home: dict[str, str] = {}  # a new unit's key -> the block it was put in
@@ -298,10 +299,12 @@ class Ledger:
         home = self._home.get(key, key)
         block = self._blocks.get(home)
         if block is None:
+            units = self._data["units"]
+            if home not in units:  # the loader read the key otherwise than the scan
+                raise _WholeFile
             found = load_block(
-                self._round_trip(), self.name, self._lines(), self._spans[home],
-                self._data["units"][home],
-            )  # fmt: skip
+                self._round_trip(), self.name, self._lines(), self._spans[home], units[home]
+            )
             if found is None:
                 raise _WholeFile
             block = self._blocks[home] = found
