@@ -309,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         "--slow-runs", type=int, default=5, help="runs of validate and overdue (and floor)"
     )
     parser.add_argument("--render-runs", type=int, default=3, help="runs of render --all")
+    parser.add_argument(
+        "--io-runs", type=int, default=3, help="runs of export, import, record (0: skip them)"
+    )
     parser.add_argument("--dir", type=Path, help="where to write the data (default: a temp dir)")
     parser.add_argument(
         "--source", default=str(CHECKOUT), help="checkout whose cdo_cli to time (default: this)"
@@ -424,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(Row("cdo render attachment2 --all", NA))
     else:
         rows.append(render_row(cdo, roster, work, args.render_runs))
+
+    # -- Word and Excel in and out, and one recorded change: bench/io_bench.py
+    if args.io_runs > 0:
+        from io_bench import io_rows
+
+        rows += io_rows(cdo, roster, work, args.io_runs)
 
     print_table(rows, args.markdown)
     return 0

@@ -20,7 +20,7 @@ from .errors import InvalidInputError
 from .form_recognition import FormMatch, recognise
 from .form_rows import WalkResult, walk
 from .forms import form_units
-from .lookup import UnitNames
+from .lookup import UnitNames, unit_names
 from .policy import Form, Scheme
 from .records import ImportedFile, PersonRecord
 from .text import visible
@@ -115,8 +115,10 @@ def _unit_from_name(path: Path, form: Form) -> str:
 
 def _same_unit(names: UnitNames, a: str, b: str) -> bool:
     """True when two written names are one unit (by the scheme's names, else by key)."""
-    ua, ub = names.find(a), names.find(b)
-    return match_key(a) == match_key(b) or (ua is not None and ua is ub)
+    if match_key(a) == match_key(b):
+        return True  # the usual answer, without looking either name up
+    ua = names.find(a)
+    return ua is not None and ua is names.find(b)
 
 
 def _settle_unit(match: FormMatch, walked: WalkResult, content: Content, path: Path,
@@ -124,7 +126,7 @@ def _settle_unit(match: FormMatch, walked: WalkResult, content: Content, path: P
     """Whose per-unit form this is: the 单位 cell, else a 填报单位 label beside the table,
     else the properties, else the file name (or the form's only unit)."""
     scheme, form = match.scheme, match.form
-    names = UnitNames(scheme)
+    names = unit_names(scheme)
     claimed = content.properties.get(props.UNIT, "")
     written = list(dict.fromkeys(u for u, _ in walked.unit_cells))
     if not written and walked.unit_labels:

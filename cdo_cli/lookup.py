@@ -69,3 +69,14 @@ class UnitNames:
                 return self._government
             return self._keys.get("市" + rest)
         return None
+
+
+_NAMES: dict[int, tuple[Scheme, UnitNames]] = {}
+
+
+def unit_names(scheme: Scheme) -> UnitNames:
+    """The :class:`UnitNames` of ``scheme``, made once per scheme (not once per file read)."""
+    made = _NAMES.get(id(scheme))
+    if made is None or made[0] is not scheme or made[1].index is not scheme.unit_index():
+        made = _NAMES[id(scheme)] = (scheme, UnitNames(scheme))
+    return made[1]

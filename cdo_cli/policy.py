@@ -12,7 +12,7 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
@@ -381,12 +381,19 @@ class Scheme(Strict):
         default_factory=list, description="文件未说明、工具也不推定的事项。"
     )
 
+    # unit_index, built once for the list of units it was built from (callers ask for it
+    # once per unit and file: rebuilding it each time made an import of N files N² work).
+    _index: tuple[int, dict[str, Unit]] | None = PrivateAttr(default=None)
+
     def unit_index(self) -> dict[str, Unit]:
-        """Every name and alias of every unit, mapped to the unit."""
+        """Every name and alias of every unit, mapped to the unit (shared: do not change it)."""
+        if self._index is not None and self._index[0] == id(self.units):
+            return self._index[1]
         index: dict[str, Unit] = {}
         for unit in self.units:
             for name in (unit.name, *unit.aliases):
                 index.setdefault(name, unit)
+        self._index = (id(self.units), index)
         return index
 
     def role(self, role_id: str) -> Role | None:

@@ -14,6 +14,11 @@ holders unit by unit; :meth:`Ledger.propose` writes the result out and proves it
 :meth:`Ledger.save` then keeps the previous file as ``<name>.<time>.bak`` beside it and
 replaces the roster atomically (:func:`cdo_cli.output.write_files`).
 
+Only the units a change touches are loaded in ruamel's round-trip form, each on its
+own (:mod:`cdo_cli.roster_blocks`): ruamel is pure Python, and a province's roster took
+it half a minute. Where a unit's block cannot be cut out and proven, the whole file is
+loaded and the changes made so far are made again there, as before.
+
 Files cdo does not edit: anchors and aliases (``&``/``*``: one change would show in
 several places), explicit tags, and files ruamel cannot write back with the same data.
 """
@@ -30,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
 from .errors import CdoError, ExitCode, InvalidInputError, UnreadableError
 from .findings import Finding, Severity, place
@@ -38,6 +42,7 @@ from .line_merge import line_key, merge_lines, split_lines
 from .loading import Source, decode, parse, read_source
 from .output import NewFile, WriteError, write_files
 from .roster import Filing, PastHolder, Person
+from .roster_blocks import Block, Span, load_block, merge_block, scan_roster
 from .roster_loading import LoadedRoster, resolve
 from .yaml_edit import (
     block_map,
@@ -84,19 +89,35 @@ class ChangeRejectedError(CdoError):
         self.findings = findings
 
 
-def check_text(source: Source, registry: Registry) -> tuple[LoadedRoster | None, list[Finding]]:
-    """A roster's text checked as ``cdo validate`` checks a file: the roster and all findings."""
+_UNREAD = object()
+
+
+def check_text(
+    source: Source, registry: Registry, data: Any = _UNREAD
+) -> tuple[LoadedRoster | None, list[Finding]]:
+    """A roster's text checked as ``cdo validate`` checks a file: the roster and all findings.
+
+    ``data`` is the text as :func:`~cdo_cli.loading.parse` reads it, where already read.
+    """
+    return _checked(source, registry, data)[1:]
+
+
+def _checked(
+    source: Source, registry: Registry, data: Any = _UNREAD
+) -> tuple[Any, LoadedRoster | None, list[Finding]]:
+    """:func:`check_text`, with the data read (None where it could not be)."""
     from .findings import from_error
     from .roster_checks import check_roster
 
-    try:
-        data = parse(source)
-    except InvalidInputError as exc:
-        return None, [from_error(exc)]
+    if data is _UNREAD:
+        try:
+            data = parse(source)
+        except InvalidInputError as exc:
+            return None, None, [from_error(exc)]
     loaded, findings = resolve(source, data, registry)
     if loaded is not None:
         findings += place(loaded.source, check_roster(loaded))
-    return loaded, findings
+    return data, loaded, findings
 
 
 def errors_added(before: list[Finding], after: list[Finding]) -> list[Finding]:
@@ -149,6 +170,8 @@ class Ledger:
         registry: Registry,
         loaded: LoadedRoster,
         findings: list[Finding],
+        data: Any = None,
+        spans: tuple[Span, ...] | None = None,
     ) -> None:
         self.path = path
         self.source = source
@@ -164,6 +187,19 @@ class Ledger:
         # on a province's roster): a command that changes nothing never pays for it.
         self._doc: Any = None
         self._base = ""
+        self._yaml: YAML | None = None
+        self._text_lines: list[str] | None = None
+        # Each change, to be made again on the whole file where blocks do not do.
+        self._done: list[tuple[str, tuple[Any, ...]]] = []
+        # Blocks: the units changed, each loaded on its own (by its key in the file);
+        # None once the whole file is loaded instead.
+        self._data = data
+        units = data.get("units") if isinstance(data, dict) else None
+        self._blocks: dict[str, Block] | None = {} if spans and isinstance(units, dict) else None
+        self._spans = {span.key: span for span in spans or ()}
+        self._order = [span.key for span in spans or ()]  # the keys, new units included
+        self._home: dict[str, str] = {}  # a new unit's key -> the block it was put in
+        self._key_of: dict[str, str] | None = None  # unit name -> its (first) key
 
     @property
     def doc(self) -> Any:
@@ -174,12 +210,12 @@ class Ledger:
         if self._doc is None:
             text = self.source.text
             lf = text.replace("\r\n", "\n")
-            self._yaml: YAML = round_trip(lf)
+            yaml = self._round_trip()
             try:
-                doc = self._yaml.load(lf)
+                doc = yaml.load(lf)
             except (YAMLError, ValueError, RecursionError) as exc:
                 raise _not_editable(self.name, f"ruamel.yaml 无法按原样读取（{exc}）") from None
-            base = dump(self._yaml, doc)
+            base = dump(yaml, doc)
             if line_key_lines(base) != line_key_lines(text) and not _same_data(
                 self.name, base, text
             ):
@@ -192,20 +228,30 @@ class Ledger:
         """The file name to show."""
         return self.source.name
 
+    def _round_trip(self) -> YAML:
+        """The round-trip YAML for this file (its indentation), made once."""
+        if self._yaml is None:
+            self._yaml = round_trip(self.source.text.replace("\r\n", "\n"))
+        return self._yaml
+
     # ------------------------------------------------------------ where things are
 
-    def _units(self) -> CommentedMap | None:
+    def _units(self, unit: Unit) -> CommentedMap | None:
+        """The mapping that holds the unit's entry, or would: the file's ``units``, or
+        (changing blocks) that of the block the unit is in, or goes into."""
+        if self._blocks is not None:
+            return self._block(unit).units
         units = self.doc.get("units")
         return units if isinstance(units, CommentedMap) else None
 
     def _unit_key(self, unit: Unit) -> Any:
         """The unit's key as the roster writes it (the first, if written twice), or None."""
         index = self.loaded.scheme.unit_index()
-        return next((k for k in self._units() or () if index.get(str(k)) is unit), None)
+        return next((k for k in self._units(unit) or () if index.get(str(k)) is unit), None)
 
     def _put(self, path: list[str], leaf: Any, unit: Unit) -> None:
         """Put ``leaf`` at ``units/<unit>/path``: missing levels are created around it."""
-        units = self._units()
+        units = self._units(unit)
         key = self._unit_key(unit)
         if units is None or key is None:
             value = leaf
@@ -213,8 +259,14 @@ class Ledger:
                 value = block_map([(name, value)])
             if units is None:
                 set_entry(self.doc, "units", block_map([(unit.name, value)]))
-            else:
+            elif self._blocks is None:
                 insert_entry(units, self._new_unit_position(unit), unit.name, value)
+            else:
+                anchor = self._anchor(unit)
+                insert_entry(units, [str(k) for k in units].index(anchor) + 1, unit.name, value)
+                self._order.insert(self._order.index(anchor) + 1, unit.name)
+                self._home[unit.name] = self._home.get(anchor, anchor)
+                self._keys()[unit.name] = unit.name
             return
         container: Any = units
         step: Any = key
@@ -231,15 +283,106 @@ class Ledger:
 
     def _new_unit_position(self, unit: Unit) -> int:
         """After the last unit of the same kind in the roster, else at the end."""
-        units = self._units()
+        units = self._units(unit)
         index = self.loaded.scheme.unit_index()
         keys = [str(k) for k in units or ()]
         same = [i for i, k in enumerate(keys) if k in index and index[k].kind == unit.kind]
         return same[-1] + 1 if same else len(keys)
 
+    # ------------------------------------------------------------ blocks
+
+    def _block(self, unit: Unit) -> Block:
+        """The block the unit's entry is in, or goes into (see :meth:`_anchor`), loaded at
+        first use; _WholeFile where it cannot be cut out and proven."""
+        assert self._blocks is not None
+        key = self._keys().get(unit.name) or self._anchor(unit)
+        home = self._home.get(key, key)
+        block = self._blocks.get(home)
+        if block is None:
+            units = self._data["units"]
+            if home not in units:  # the loader read the key otherwise than the scan
+                raise _WholeFile
+            found = load_block(
+                self._round_trip(), self.name, self._lines(), self._spans[home], units[home]
+            )
+            if found is None:
+                raise _WholeFile
+            block = self._blocks[home] = found
+        return block
+
+    def _anchor(self, unit: Unit) -> str:
+        """The key a new unit goes after: the last unit of the same kind, else the last."""
+        index = self.loaded.scheme.unit_index()
+        same = [k for k in self._order if k in index and index[k].kind == unit.kind]
+        return same[-1] if same else self._order[-1]
+
+    def _keys(self) -> dict[str, str]:
+        """Each unit's key in the file (the first, if written twice), by the unit's name."""
+        if self._key_of is None:
+            index = self.loaded.scheme.unit_index()
+            self._key_of = {}
+            for key in self._order:
+                found = index.get(key)
+                if found is not None:
+                    self._key_of.setdefault(found.name, key)
+        return self._key_of
+
+    def _lines(self) -> list[str]:
+        if self._text_lines is None:
+            self._text_lines = split_lines(self.source.text)
+        return self._text_lines
+
+    def _change(self, method: str, *args: Any) -> None:
+        """Make a change (a method's name and arguments), and keep it for :meth:`_whole_file`."""
+        try:
+            getattr(self, method)(*args)
+        except _WholeFile:
+            self._whole_file()
+            getattr(self, method)(*args)
+        self._done.append((method, args))
+
+    def _whole_file(self) -> None:
+        """Load the whole file instead of blocks, and make the changes so far again there."""
+        self._blocks = None
+        for method, args in self._done:
+            getattr(self, method)(*args)
+
+    def _merged_blocks(self) -> tuple[str, Any] | None:
+        """The file with each changed block merged in, and its data; None unless the text
+        holds exactly the data ruamel was given, every comment of the file included."""
+        assert self._blocks
+        lines = self._lines()
+        out: list[str] = []
+        at = 0
+        merged: dict[str, Any] = {}
+        for home, block in sorted(self._blocks.items(), key=lambda item: item[1].span.start):
+            found = merge_block(self._round_trip(), block, self.newline)
+            if found is None:
+                return None
+            out += lines[at : block.span.start] + found[0]
+            at = block.span.end
+            merged[home] = found[1]
+        out += lines[at:]
+        units: dict[str, Any] = {}
+        for key, value in self._data["units"].items():
+            if key in merged:
+                units.update(merged[key])
+            else:
+                units[key] = value
+        text = "".join(out)
+        if comment_lines(text) != comment_lines(self.source.text):
+            return None
+        try:
+            data = parse(Source(self.name, text))
+        except InvalidInputError:
+            return None
+        if data != {**self._data, "units": units} or list(data["units"]) != list(units):
+            return None
+        return text, data
+
     def _node(self, unit: Unit, *path: str) -> Any:
         key = self._unit_key(unit)
-        node: Any = self._units()[key] if key is not None else None  # type: ignore[index]
+        node: Any = self._units(unit)[key] if key is not None else None  # type: ignore[index]
         for name in path:
             node = node.get(name) if isinstance(node, CommentedMap) else None
         return node
@@ -274,6 +417,9 @@ class Ledger:
 
     def add_person(self, unit: Unit, role: str, person: Person) -> None:
         """Add a holder: into a blank entry if there is one, else beside those there are."""
+        self._change("_add_person", unit, role, person)
+
+    def _add_person(self, unit: Unit, role: str, person: Person) -> None:
         blank = next((n for n in self._holders(unit, role) if _blank(n)), None)
         if blank is not None:
             self._fill(unit, role, blank, person)
@@ -299,10 +445,16 @@ class Ledger:
 
     def update_person(self, unit: Unit, role: str, name: str | None, person: Person) -> None:
         """Give the holder called ``name`` exactly ``person``'s fields (others emptied)."""
+        self._change("_update_person", unit, role, name, person)
+
+    def _update_person(self, unit: Unit, role: str, name: str | None, person: Person) -> None:
         self._fill(unit, role, self._find(unit, role, name), person)
 
     def remove_person(self, unit: Unit, role: str, name: str | None) -> None:
         """Take a holder off a post: a list loses the item, a single mapping is emptied."""
+        self._change("_remove_person", unit, role, name)
+
+    def _remove_person(self, unit: Unit, role: str, name: str | None) -> None:
         node = self._find(unit, role, name)
         value = self._node(unit, "officers", role)
         if isinstance(value, CommentedSeq) and len(value) == 1:
@@ -314,6 +466,9 @@ class Ledger:
 
     def add_filing(self, unit: Unit, filing: Filing) -> None:
         """Record a filing at the end of the unit's filings."""
+        self._change("_add_filing", unit, filing)
+
+    def _add_filing(self, unit: Unit, filing: Filing) -> None:
         pairs: list[tuple[str, Any]] = [("obligation", filing.obligation)]
         if filing.period is not None:
             pairs.append(("period", filing.period))
@@ -324,6 +479,9 @@ class Ledger:
 
     def add_past(self, unit: Unit, past: PastHolder) -> None:
         """Keep a former holder in the unit's history."""
+        self._change("_add_past", unit, past)
+
+    def _add_past(self, unit: Unit, past: PastHolder) -> None:
         data = past.model_dump()
         pairs = [(k, data[k]) for k in PAST_KEYS if data.get(k) is not None]
         self._append(unit, "history", pairs, flow=False)
@@ -347,7 +505,14 @@ class Ledger:
 
     def propose(self) -> Proposal:
         """The changed roster as it would be written, proven and validated (nothing written)."""
-        theirs = dump(self._yaml, self.doc) if self._doc is not None else self.source.text
+        if self._blocks:
+            found = self._merged_blocks()
+            if found is not None:
+                return self._proposal(*found, reformatted=False)
+            self._whole_file()
+        theirs = self.source.text
+        if self._doc is not None:
+            theirs = dump(self._round_trip(), self.doc)
         ours = split_lines(self.source.text)
         merged = "".join(
             merge_lines(line_key_lines(self._base), ours, line_key_lines(theirs), self.newline)
@@ -358,17 +523,20 @@ class Ledger:
             reformatted = True
             if not self._proven(merged, theirs):
                 raise _not_editable(self.name, "修改后无法保证数据和注释不变")
-        data = (BOM if self.bom else b"") + merged.encode("utf-8")
-        source = Source(self.name, merged)
-        loaded, findings = check_text(source, self.registry)
+        return self._proposal(merged, _UNREAD, reformatted)
+
+    def _proposal(self, text: str, data: Any, reformatted: bool) -> Proposal:
+        """The text as it would be written, checked as ``cdo validate`` checks it."""
+        raw = (BOM if self.bom else b"") + text.encode("utf-8")
+        loaded, findings = check_text(Source(self.name, text), self.registry, data)
         return Proposal(
-            merged,
-            data,
+            text,
+            raw,
             loaded,
             findings,
             errors_added(self.findings, findings),
             reformatted,
-            data != self.raw,
+            raw != self.raw,
         )
 
     def _proven(self, text: str, theirs: str) -> bool:
@@ -447,13 +615,17 @@ def open_ledger(path: Path, registry: Registry, display: str | None = None) -> L
         raise UnreadableError(f"{source.name}: 无法读取（{exc.strerror or exc}）") from None
     if decode(raw, source.name) != source.text:
         raise EditRefusedError(f"{source.name} 正在被其他程序修改，未改动", hint="请稍后重新运行。")
-    loaded, findings = check_text(source, registry)
+    data, loaded, findings = _checked(source, registry)
     if loaded is None:
         raise RosterInvalidError([f for f in findings if f.severity is Severity.error])
-    reason = _unusual(source.text)
-    if reason:
-        raise _not_editable(source.name, reason, "请把锚点、别名或标签改成普通写法后再试。")
-    return Ledger(path, source, raw, registry, loaded, findings)
+    scan = scan_roster(source.text)
+    if scan.unusual:
+        raise _not_editable(source.name, scan.unusual, "请把锚点、别名或标签改成普通写法后再试。")
+    return Ledger(path, source, raw, registry, loaded, findings, data, scan.spans)
+
+
+class _WholeFile(Exception):
+    """A unit's block cannot be cut out of the file and proven: edit the whole file."""
 
 
 def _not_editable(name: str, why: str, hint: str = "") -> EditRefusedError:
@@ -461,23 +633,6 @@ def _not_editable(name: str, why: str, hint: str = "") -> EditRefusedError:
         f"{name}：cdo 不能自动修改这个名册：{why}",
         hint=f"名册未改动。{hint or '请手工修改名册，并把这个文件报告给维护者。'}",
     )
-
-
-def _unusual(text: str) -> str | None:
-    """Why cdo does not edit this text (anchors, aliases, tags), or None."""
-    from ruamel.yaml import YAML
-
-    try:
-        for event in YAML(typ="safe").parse(text):
-            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-                return "文件中使用了锚点或别名（& 或 *），一处修改会影响多处"
-            if isinstance(event, ScalarEvent) and event.tag and not any(event.implicit):
-                return f"文件中使用了 YAML 标签 {event.tag}"
-            if isinstance(event, CollectionStartEvent) and event.tag and not event.implicit:
-                return f"文件中使用了 YAML 标签 {event.tag}"
-    except YAMLError as exc:
-        return f"YAML 无法解析（{exc}）"
-    return None
 
 
 def line_key_lines(text: str) -> list[str]:

@@ -419,15 +419,18 @@ def _note_hidden_rows(sheet: Sheet, cols: Columns, part: str, reading: _Reading)
         )
 
 
-@functools.lru_cache(maxsize=4096)
-def _folded(name: str) -> str:
-    return normalise(name)
-
-
 def _fold_unit(name: str, index: dict[str, Unit]) -> str:
     """A unit name written with other spaces or punctuation widths, as the scheme writes it."""
-    wanted = normalise(name)
-    return next((n for n in index if _folded(n) == wanted), name)
+    made = _FOLDED.get(id(index))
+    if made is None or made[0] is not index:  # made once per scheme's index, not once per name
+        folded: dict[str, str] = {}
+        for written in index:
+            folded.setdefault(normalise(written), written)  # the first, where two fold alike
+        made = _FOLDED[id(index)] = (index, folded)
+    return made[1].get(normalise(name), name)
+
+
+_FOLDED: dict[int, tuple[dict[str, Unit], dict[str, str]]] = {}
 
 
 def _match_role(text: str, unit: Unit | None, scheme: Scheme) -> Role | None:
