@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, DEL, non-characters, bidi controls, line and paragraph separators,
-# and lone surrogates (which cannot even be encoded as UTF-8): none of them may reach a
-# terminal as they are. Most are illegal in XML too, hence in a Word file.
-_OTHERS = r"\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff"
+# C0 and C1 controls, DEL, non-characters, bidi controls and marks (LRM, RLM, ALM), line
+# and paragraph separators, and lone surrogates (which cannot even be encoded as UTF-8):
+# none of them may reach a terminal as they are. Most are illegal in XML too, hence in a
+# Word file.
+_OTHERS = (
+    r"\x7f-\x9f\ufffe\uffff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2028\u2029"
+    r"\ud800-\udfff"
+)
 _CONTROL = re.compile(rf"[\x00-\x1f{_OTHERS}]")
 _CONTROL_BUT_NEWLINE = re.compile(rf"[\x00-\x09\x0b-\x1f{_OTHERS}]")
 

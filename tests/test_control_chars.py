@@ -38,9 +38,12 @@ CONTROLS = [
     (r"\u2028", r"\u2028"),
     (r"\u202E", r"\u202e"),
     (r"\u2066", r"\u2066"),
+    (r"\u200E", r"\u200e"),  # left-to-right mark: invisible, moves digits around it
+    (r"\u200F", r"\u200f"),
+    (r"\u061C", r"\u061c"),
 ]
 # Raw characters that must never reach a terminal, a page or a Word file.
-RAW = "\x00\x01\x0b\x1b\x7f\x9b\ufffe\r\u2028\u202e\u2066"
+RAW = "\x00\x01\x0b\x1b\x7f\x9b\ufffe\r\u2028\u202e\u2066\u200e\u200f\u061c"
 
 ROSTER = """\
 scheme: puning
