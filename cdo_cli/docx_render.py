@@ -4,16 +4,24 @@ python-docx makes the package and the styles, once per process (:func:`base_docx
 Each form's body (paragraphs and tables) is then built as WordprocessingML elements with
 lxml and zipped with the base's other parts: many times faster than opening, filling and
 saving through python-docx, which keeps ``--all`` on a province-sized scheme quick.
-Page, fonts and sizes come from :mod:`cdo_cli.docx_layout`. Each document records its
+Page, fonts and sizes come from :mod:`cdo_cli.docx_layout`; the other parts (properties,
+settings, page-number footers) from :mod:`cdo_cli.docx_parts`. Each document records its
 scheme, form and unit as custom document properties (:mod:`cdo_cli.docx_properties`),
 for ``cdo import`` to check what a returned file was meant to be.
+
+While building the body, :class:`_Body` estimates its height (line pitches are exact,
+rows are at least their set height): a document that may run past one page gets page
+numbers, and a table of several sections that runs past the page is made one table per
+section, so that each repeats its own heading and header rows.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import io
+import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from . import docx_properties
-from .docx_layout import FONT_HINTS, LAYOUT, column_widths_mm
+from . import docx_parts, docx_properties
+from .docx_layout import CELL_PADDING_MM, LAYOUT, pt_mm, text_width_em
 from .text import visible
 
 if TYPE_CHECKING:
@@ -146,6 +154,7 @@ def base_docx() -> tuple[bytes, dict[str, str]]:
     section.bottom_margin = Mm(LAYOUT.margin_bottom_mm)
     section.left_margin = Mm(LAYOUT.margin_left_mm)
     section.right_margin = Mm(LAYOUT.margin_right_mm)
+    section.footer_distance = Mm(LAYOUT.footer_mm)
     props = document.core_properties
     props.author = ""
     props.last_modified_by = ""
@@ -157,11 +166,13 @@ def base_docx() -> tuple[bytes, dict[str, str]]:
 
 
 class _Body:
-    """Builds WordprocessingML elements for the body of one document."""
+    """Builds WordprocessingML elements for the body of one document, and estimates how
+    tall they are (to number the pages of a long document, and to split a long table)."""
 
     def __init__(self, parent: Any, style_ids: dict[str, str]) -> None:
         self.parent = parent
         self.ids = style_ids
+        self.height_mm = 0.0  # estimated: exact line pitches, rows at least their height
 
     def el(self, parent: Any, tag: str, **attrs: str) -> Any:
         """A child element ``w:tag`` with ``w:`` attributes."""
@@ -178,17 +189,22 @@ class _Body:
         after_pt: float = 0,
         tab_pt: float = 0,
         hang_to_tab: bool = False,
+        right_tab: bool = False,
     ) -> Any:
         """A paragraph in one of the form styles (pPr children in schema order).
 
         ``hang_to_tab``: lines after the first start at the tab stop, so a long title that
-        wraps stays in its column.
+        wraps stays in its column. ``right_tab``: a tab stop at the right margin too.
         """
         p = self.el(parent, "p")
         ppr = self.el(p, "pPr")
         self.el(ppr, "pStyle", val=self.ids[style])
-        if tab_pt:
-            self.el(self.el(ppr, "tabs"), "tab", val="left", pos=str(round(tab_pt * 20)))
+        if tab_pt or right_tab:
+            tabs = self.el(ppr, "tabs")
+            if tab_pt:
+                self.el(tabs, "tab", val="left", pos=str(round(tab_pt * 20)))
+            if right_tab:
+                self.el(tabs, "tab", val="right", pos=_twips(LAYOUT.text_width_mm))
         if before_pt or after_pt:
             self.el(
                 ppr, "spacing", before=str(round(before_pt * 20)), after=str(round(after_pt * 20))
@@ -207,7 +223,7 @@ class _Body:
 
         Control characters are shown as ``\\x1b`` (XML cannot hold most of them).
 
-        ``tab`` puts a tab before the text (to the paragraph's tab stop).
+        ``tab`` puts a tab before the text (to the paragraph's next tab stop).
         """
         r = self.el(p, "r")
         rpr = self.el(r, "rPr")
@@ -217,6 +233,8 @@ class _Body:
             self.el(rpr, "u", val="single")
         if tab:
             self.el(r, "tab")
+        if not text:
+            return
         for i, line in enumerate(text.split("\n")):
             if i:
                 self.el(r, "br")
@@ -225,12 +243,58 @@ class _Body:
             # XML cannot hold most control characters (lxml refuses them): shown as \x1b.
             t.text = visible(line)
 
-    def table(self, block: Block) -> None:
-        """One bordered table: heading rows span the width; rows tall enough to write in."""
-        widths = [
-            _twips(w)
-            for w in column_widths_mm(list(block.sections[0].fields), LAYOUT.text_width_mm)
-        ]
+    def label_and_title(self, form: FilledForm) -> None:
+        """附件N, then the title, centred, a blank line above and below."""
+        self.run(self.paragraph(self.parent, "附件标识"), form.label, "label")
+        self.height_mm += pt_mm(LAYOUT.line_pitch_pt)
+        title = self.paragraph(
+            self.parent,
+            "附件标题",
+            center=True,
+            before_pt=LAYOUT.line_pitch_pt,
+            after_pt=LAYOUT.line_pitch_pt,
+        )
+        self.run(title, "\n".join(form.title_lines), "title")
+        lines = sum(_lines(t, LAYOUT.text_width_mm, LAYOUT.size_title) for t in form.title_lines)
+        self.height_mm += pt_mm(2 * LAYOUT.line_pitch_pt + lines * LAYOUT.title_line_pitch_pt)
+
+    def table(self, block: Block, last: bool) -> None:
+        """A block's bordered table; one per section if it runs past the page, so that
+        each part's own heading and header rows repeat on the next page.
+
+        ``last``: nothing follows, so the paragraph Word needs after a table is made
+        too small to push a blank page when the table ends at the bottom margin.
+        """
+        widths = [_twips(w) for w in block.widths_mm]
+        room = LAYOUT.text_height_mm
+        heights = [_section_mm(block, s) for s in block.sections]
+        ends = self.height_mm % room + sum(heights)
+        parts = [(s,) for s in block.sections] if ends > room else [block.sections]
+        for i, sections in enumerate(parts):
+            self._table(block, sections, widths)
+            self.height_mm += sum(heights[block.sections.index(s)] for s in sections)
+            if i < len(parts) - 1:
+                self.spacer(small=True)
+        self.spacer(small=last)
+
+    def spacer(self, small: bool = False) -> None:
+        """The paragraph after a table (Word joins two tables that touch); ``small``:
+        1 pt high, where it only keeps tables apart or ends the document."""
+        p = self.paragraph(self.parent, "表格文字")
+        if small:
+            ppr = p.find(f"{_W}pPr")
+            self.el(ppr, "spacing", before="0", after="0", line="20", lineRule="exact")
+            self.el(self.el(ppr, "rPr"), "sz", val="2")
+            self.height_mm += pt_mm(1)
+        else:
+            self.height_mm += pt_mm(LAYOUT.table_line_pitch_pt)
+
+    def _table(self, block: Block, sections: Sequence[FilledSection], widths: list[str]) -> None:
+        """One bordered table: heading rows span the width; rows tall enough to write in.
+
+        A table of one section repeats its heading and header rows on every page it runs
+        onto; a table of several does not (the first section's would head the others).
+        """
         tbl = self.el(self.parent, "tbl")
         tbl_pr = self.el(tbl, "tblPr")
         self.el(tbl_pr, "tblW", w=str(sum(int(w) for w in widths)), type="dxa")
@@ -245,24 +309,32 @@ class _Body:
         grid = self.el(tbl, "tblGrid")
         for w in widths:
             self.el(grid, "gridCol", w=w)
-        for section in block.sections:
+        repeat = len(sections) == 1
+        for section in sections:
             if section.heading is not None:
-                self._row(tbl, [section.heading], widths, "heading", section.kind)
+                self._row(tbl, [section.heading], widths, "heading", section.kind, repeat)
             if section.header is not None:
-                self._row(tbl, list(section.header), widths, "header", section.kind)
+                self._row(tbl, list(section.header), widths, "header", section.kind, repeat)
             for row in section.rows:
-                self._row(tbl, list(row.cells), widths, "row", section.kind)
-        # Word needs a paragraph between two tables, or it joins them into one.
-        self.paragraph(self.parent, "表格文字")
+                cells = [block.fit(i, text) for i, text in enumerate(row.cells)]
+                self._row(tbl, cells, widths, "row", section.kind)
 
     def _row(
-        self, tbl: Any, cells: Sequence[str], widths: list[str], kind: str, section_kind: str
+        self,
+        tbl: Any,
+        cells: Sequence[str],
+        widths: list[str],
+        kind: str,
+        section_kind: str,
+        repeat: bool = False,
     ) -> None:
         tr = self.el(tbl, "tr")
         tr_pr = self.el(tr, "trPr")
         self.el(tr_pr, "cantSplit")
         height = LAYOUT.row_height(kind, section_kind)
         self.el(tr_pr, "trHeight", val=_twips(height), hRule="atLeast")
+        if repeat:
+            self.el(tr_pr, "tblHeader")
         spans = [(cells[0], widths, len(widths))] if kind == "heading" else [
             (text, [w], 1) for text, w in zip(cells, widths, strict=True)
         ]  # fmt: skip
@@ -282,32 +354,82 @@ class _Body:
         """A heading and lines of text (Zhaoqing's 名单); blank lines get writing lines.
 
         The second column starts at a tab stop, so titles line up whatever the length
-        of the names.
+        of the names; a title that wraps goes on under itself. On a blank line the name's
+        writing line is underlined spaces, and the title's an underlined tab that runs to
+        the right margin, room for a long 职务.
         """
-        indent = LAYOUT.list_indent_chars * LAYOUT.size_body
-        tab = (LAYOUT.list_indent_chars + LAYOUT.list_tab_chars) * LAYOUT.size_body
+        size = LAYOUT.size_body
+        indent = LAYOUT.list_indent_chars * size
+        tab = (LAYOUT.list_indent_chars + LAYOUT.list_tab_chars) * size
+        pitch = pt_mm(LAYOUT.line_pitch_pt)
         if section.heading is not None:
             heading = self.paragraph(self.parent, "分组标题", indent_pt=indent)
             self.run(heading, section.heading, "label")
+            self.height_mm += pitch * _lines(section.heading, LAYOUT.text_width_mm, size)
         for row in section.rows:
             p = self.paragraph(
-                self.parent, "名单文字", indent_pt=indent, tab_pt=tab, hang_to_tab=True
+                self.parent,
+                "名单文字",
+                indent_pt=indent,
+                tab_pt=tab,
+                hang_to_tab=True,
+                right_tab=row.blank,
             )
+            last = len(row.cells) - 1
             for i, text in enumerate(row.cells):
                 self.run(p, text, "body", tab=i > 0)
-                if row.blank:
-                    # Underlined full-width spaces: a line to write on.
-                    self.run(p, "\u3000" * (5 if i == 0 else 8), "body", underline=True)
+                if row.blank and i < last:
+                    blank = "\u3000" * LAYOUT.list_blank_name_chars
+                    self.run(p, blank, "body", underline=True)
+                elif row.blank:
+                    self.run(p, "", "body", underline=True, tab=True)
+            title = row.cells[-1] if len(row.cells) > 1 else ""
+            self.height_mm += pitch * _lines(title, LAYOUT.text_width_mm - pt_mm(tab), size)
+
+
+def _lines(text: str, width_mm: float, size_pt: float) -> int:
+    """How many lines ``text`` takes in ``width_mm`` (at least one)."""
+    per_line = max(1.0, width_mm / pt_mm(size_pt))
+    return sum(max(1, math.ceil(text_width_em(line) / per_line)) for line in text.split("\n"))
+
+
+def _section_mm(block: Block, section: FilledSection) -> float:
+    """Estimated height of a section's rows in a table: each at least its set height,
+    taller where a cell's text runs to more lines."""
+    pitch = pt_mm(LAYOUT.table_line_pitch_pt)
+    total = 0.0
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    if section.heading is not None:
+        rows.append(("heading", (section.heading,)))
+    if section.header is not None:
+        rows.append(("header", section.header))
+    rows += [("row", r.cells) for r in section.rows]
+    for kind, cells in rows:
+        widths = [LAYOUT.text_width_mm] if kind == "heading" else block.widths_mm
+        lines = max(
+            _lines(block.fit(i, t) if kind == "row" else t, w - CELL_PADDING_MM, LAYOUT.size_table)
+            for i, (t, w) in enumerate(zip(cells, widths, strict=True))
+        )
+        total += max(LAYOUT.row_height(kind, section.kind), lines * pitch)
+    return total
 
 
 @dataclass(frozen=True)
 class _Package:
-    """The base document taken apart: its zip members in order, parsed where we edit."""
+    """The base document taken apart: its zip members in order, parsed where we edit.
+
+    ``numbered`` are the members of a document with page numbers (:mod:`docx_parts`).
+    """
 
     members: list[tuple[str, bytes]]
+    numbered: list[tuple[str, bytes]]
     document: Any  # word/document.xml, with an empty body
     core: Any  # docProps/core.xml
     style_ids: dict[str, str]
+
+
+# A fixed time for zip members: the same form gives the same bytes.
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -316,43 +438,22 @@ def _package() -> _Package:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = [(info.filename, archive.read(info)) for info in archive.infolist()]
     parts = dict(members)
-    document = etree.fromstring(parts[_DOCUMENT_PART])
+    document = etree.fromstring(parts[docx_parts.DOCUMENT])
     body = document.find(f"{_W}body")
     for child in list(body):
         if child.tag != f"{_W}sectPr":
             body.remove(child)
-    members = [(n, _font_table(b) if n == _FONTS_PART else b) for n, b in members]
-    return _Package(members, document, etree.fromstring(parts[_CORE_PART]), ids)
-
-
-def _font_table(blob: bytes) -> bytes:
-    """The font table with our Chinese fonts and their substitutes (GB2312 charset)."""
-    fonts = etree.fromstring(blob)
-    for name, (alternate, family, pitch) in FONT_HINTS.items():
-        font = etree.SubElement(fonts, f"{_W}font", {f"{_W}name": name})
-        etree.SubElement(font, f"{_W}altName", {f"{_W}val": alternate})
-        etree.SubElement(font, f"{_W}charset", {f"{_W}val": "86"})
-        etree.SubElement(font, f"{_W}family", {f"{_W}val": family})
-        etree.SubElement(font, f"{_W}pitch", {f"{_W}val": pitch})
-    return bytes(etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True))
-
-
-_DOCUMENT_PART = "word/document.xml"
-_CORE_PART = "docProps/core.xml"
-_FONTS_PART = "word/fontTable.xml"
-_DC = "{http://purl.org/dc/elements/1.1/}"
-# A fixed time for zip members: the same form gives the same bytes.
-_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-
-
-def _core(template: Any, title: str, subject: str) -> bytes:
-    core = copy.deepcopy(template)
-    for tag, value in (("title", title), ("subject", subject)):
-        element = core.find(f"{_DC}{tag}")
-        if element is None:
-            element = etree.SubElement(core, f"{_DC}{tag}")
-        element.text = visible(value)
-    return bytes(etree.tostring(core, xml_declaration=True, encoding="UTF-8", standalone=True))
+    sect_pr = body.find(f"{_W}sectPr")
+    for name in [n for n in sect_pr.attrib if n.startswith(f"{_W}rsid")]:
+        del sect_pr.attrib[name]  # the template's editing history
+    edits = {
+        docx_parts.FONTS: docx_parts.font_table,
+        docx_parts.APP: docx_parts.app_properties,
+        docx_parts.SETTINGS: docx_parts.settings,
+    }
+    members = [(n, edits[n](b) if n in edits else b) for n, b in members]
+    core = etree.fromstring(parts[docx_parts.CORE])
+    return _Package(members, docx_parts.numbered(members), document, core, ids)
 
 
 def _custom(form: FilledForm) -> bytes:
@@ -363,42 +464,39 @@ def _custom(form: FilledForm) -> bytes:
     return docx_properties.custom_xml({k: visible(v) for k, v in values.items()})
 
 
-def render_docx(form: FilledForm, form_blocks: Sequence[Block]) -> bytes:
-    """The form as a Word document (A4, GB/T 9704 margins and fonts)."""
+def render_docx(form: FilledForm, form_blocks: Sequence[Block], created: dt.date) -> bytes:
+    """The form as a Word document (A4, GB/T 9704 margins and fonts), made on ``created``.
+
+    A document that may run past one page gets page numbers.
+    """
     package = _package()
     document = copy.deepcopy(package.document)
     body_element = document.find(f"{_W}body")
     sect_pr = body_element.find(f"{_W}sectPr")
     holder = etree.Element(f"{_W}body")
     body = _Body(holder, package.style_ids)
-    body.run(body.paragraph(holder, "附件标识"), form.label, "label")
-    title = body.paragraph(
-        holder,
-        "附件标题",
-        center=True,
-        before_pt=LAYOUT.line_pitch_pt,
-        after_pt=LAYOUT.line_pitch_pt,
-    )
-    body.run(title, "\n".join(form.title_lines), "title")
-    for block in form_blocks:
+    body.label_and_title(form)
+    for i, block in enumerate(form_blocks):
         if block.layout == "table":
-            body.table(block)
+            body.table(block, last=i == len(form_blocks) - 1)
         else:
             for section in block.sections:
                 body.lines(section)
     for child in list(holder):
         sect_pr.addprevious(child)
+    numbered = body.height_mm > LAYOUT.numbered_above * LAYOUT.text_height_mm
+    if numbered:
+        docx_parts.footer_references(sect_pr)
 
+    title = f"{form.label} {form.title}"
     replaced = {
-        _DOCUMENT_PART: etree.tostring(
-            document, xml_declaration=True, encoding="UTF-8", standalone=True
-        ),
-        _CORE_PART: _core(package.core, f"{form.label} {form.title}", form.unit or ""),
+        docx_parts.DOCUMENT: docx_parts.xml_bytes(document),
+        docx_parts.CORE: docx_parts.core_properties(package.core, title, form.unit or "", created),
         docx_properties.PART_NAME: _custom(form),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, blob in package.members:
+        for name, blob in package.numbered if numbered else package.members:
             archive.writestr(zipfile.ZipInfo(name, _ZIP_TIME), replaced.get(name, blob),
                              compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
     return buffer.getvalue()

@@ -102,10 +102,12 @@ def _choose(content: Content, forms: list[tuple[Scheme, Form]], path: Path, sche
 
 
 def _unit_from_name(path: Path, form: Form) -> str:
-    """The unit a file's name gives: ``附件2-市公安局.docx`` → 市公安局."""
+    """The unit a file's name gives: ``附件2-市公安局.docx`` (or ``附件2-05-市公安局.docx``,
+    as ``cdo render --all`` numbers them) → 市公安局."""
     stem = fold(path.stem)
     label = r"\s*".join(map(re.escape, fold(form.label)))
     stem = re.sub(rf"^\s*{label}(?!\d)[\s\-_—–:：、.]*", "", stem)
+    stem = re.sub(r"^\d{1,6}[\s\-_—–:：、.]+", "", stem)  # render --all: 附件2-05-市公安局
     stem = stem.replace(fold(form.title), "")
     stem = re.sub(r"\s*[(（]\d+[)）]\s*$", "", stem)  # 附件2-市公安局(1): a second copy
     unit = clean_value(stem.strip(" -_—–:：、."))

@@ -8,6 +8,7 @@ fonts and sizes for both come from :mod:`cdo_cli.docx_layout`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .docx_layout import LAYOUT, column_widths_mm
+from .docx_layout import LAYOUT, ColumnText, column_widths_mm, fit_text
 from .errors import UsageError
 from .forms import (
     FilledForm,
@@ -55,11 +56,37 @@ class Block:
         """Columns of the table."""
         return len(self.sections[0].fields)
 
+    def columns(self) -> list[ColumnText]:
+        """What each column holds, in every section, for sizing it."""
+        out = []
+        for i in range(self.width):
+            cells = [(s.fields[i], row.cells[i]) for s in self.sections for row in s.rows]
+            out.append(
+                ColumnText(
+                    field=self.sections[0].fields[i],
+                    cells=tuple(cells),
+                    headers=tuple(s.header[i] for s in self.sections if s.header is not None),
+                    writable=any(
+                        row.blank and not row.cells[i] for s in self.sections for row in s.rows
+                    ),
+                )
+            )
+        return out
+
+    @functools.cached_property
+    def widths_mm(self) -> list[float]:
+        """Column widths in millimetres, sized from what the columns hold (as in the docx)."""
+        return column_widths_mm(self.columns(), LAYOUT.text_width_mm)
+
     @property
     def widths_pct(self) -> list[float]:
         """Column widths in percent of the table, as in the docx."""
-        widths = column_widths_mm(list(self.sections[0].fields), 100.0)
-        return [round(w, 1) for w in widths]
+        return [round(w * 100 / LAYOUT.text_width_mm, 1) for w in self.widths_mm]
+
+    def fit(self, column: int, text: str) -> str:
+        """A data cell's text with a line break where its column is too narrow for it
+        and it may break (a unit's name before its bracket)."""
+        return fit_text(text, self.widths_mm[column])
 
 
 def blocks(form: FilledForm) -> list[Block]:
@@ -135,11 +162,11 @@ def render_html(form: FilledForm) -> str:
     return _environment(True).get_template("form.html.j2").render(_context(form))
 
 
-def render_docx(form: FilledForm) -> bytes:
-    """The form as a Word document (A4, GB/T 9704 margins and fonts)."""
+def render_docx(form: FilledForm, today: dt.date) -> bytes:
+    """The form as a Word document (A4, GB/T 9704 margins and fonts), made ``today``."""
     from .docx_render import render_docx as build
 
-    return build(form, blocks(form))
+    return build(form, blocks(form), today)
 
 
 # ---------------------------------------------------------------- the command's core
@@ -165,6 +192,7 @@ class RenderResult:
     documents: list[RenderedDocument]
     roster: str | None  # the roster the forms were filled from, if any
     notes: list[str]
+    redacted: bool = False  # phones and e-mails masked: a copy that may be published
 
 
 @dataclass(frozen=True)
@@ -234,10 +262,11 @@ def _unknown_format(fmt: str) -> UsageError:
     return UsageError(f"不支持的格式“{fmt}”", hint=f"可选：{'、'.join(FORMATS)}")
 
 
-def render(form: FilledForm, fmt: str) -> bytes:
-    """The form in one format, as bytes (UTF-8 for the text formats)."""
+def render(form: FilledForm, fmt: str, today: dt.date) -> bytes:
+    """The form in one format, as bytes (UTF-8 for the text formats); ``today`` is the
+    date a Word file records as its own."""
     if fmt == "docx":
-        return render_docx(form)
+        return render_docx(form, today)
     if fmt == "html":
         return render_html(form).encode("utf-8")
     if fmt == "md":
@@ -245,9 +274,22 @@ def render(form: FilledForm, fmt: str) -> bytes:
     raise _unknown_format(fmt)
 
 
-def file_name(form: FilledForm, fmt: str) -> str:
-    """``附件2-市公安局.docx``: safe to create in any folder."""
-    return safe_filename(form.file_stem, f".{fmt}")
+# What a redacted copy's name and message say: the copy that may be published.
+REDACTED = "公开版"
+
+
+def file_name(form: FilledForm, fmt: str, number: str | None = None) -> str:
+    """``附件2-市公安局.docx``: safe to create in any folder.
+
+    ``number`` (``05``) goes before the unit, so that the files of ``--all`` sort in the
+    order of the unit list: ``附件2-05-市公安局.docx``. A redacted copy says so:
+    ``附件2-市公安局（公开版）.docx``.
+    """
+    stem = form.file_stem
+    if number is not None and form.unit is not None:
+        stem = f"{form.label}-{number}-{form.unit}"
+    mark = f"（{REDACTED}）" if form.redacted else ""
+    return safe_filename(stem, f"{mark}.{fmt}")
 
 
 def _units_for(scheme: Scheme, form: Form, dept: str | None, all_units: bool) -> list[Unit | None]:
@@ -287,11 +329,14 @@ def render_documents(
     roster_given: bool = False,
     fmt: str = "docx",
     redact: bool = False,
+    today: dt.date,
 ) -> RenderResult:
     """Every document ``cdo render`` is asked for, rendered in memory.
 
     ``roster`` is the roster to fill from; ``roster_given`` says the user named it
     (a roster.yaml that merely lies in the folder is not used for another scheme).
+    ``today`` is the date Word files record as their own. With ``all_units`` the file
+    names carry each unit's number in the form's list of units, so they sort in its order.
     """
     if fmt not in FORMATS:
         raise _unknown_format(fmt)
@@ -315,9 +360,11 @@ def render_documents(
 
     units = _units_for(scheme, form, dept, all_units)
     filled = [build_form(scheme, form, u, roster, redact) for u in units]
-    names = unique_names([file_name(f, fmt) for f in filled])
+    digits = len(str(len(filled)))
+    numbers = [f"{i:0{digits}d}" if all_units else None for i in range(1, len(filled) + 1)]
+    names = unique_names([file_name(f, fmt, n) for f, n in zip(filled, numbers, strict=True)])
     documents = [
-        RenderedDocument(name, render(f, fmt), f.unit)
+        RenderedDocument(name, render(f, fmt, today), f.unit)
         for name, f in zip(names, filled, strict=True)
     ]
     return RenderResult(
@@ -328,4 +375,5 @@ def render_documents(
         documents=documents,
         roster=roster.name if roster and filled and filled[0].filled else None,
         notes=notes,
+        redacted=redact,
     )

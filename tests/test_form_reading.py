@@ -513,6 +513,21 @@ def test_hand_made_form_without_unit_cell_takes_the_file_name(tmp_path: Path) ->
     assert result.notes == ["表格中没有填写单位，按文件名取为“市公安局”"]
 
 
+def test_form_without_unit_cell_takes_the_numbered_file_name(tmp_path: Path) -> None:
+    """``cdo render --all`` numbers its files (附件2-05-市公安局.docx): the number is no unit."""
+    document = docx.Document()
+    document.add_paragraph("普宁市部门首席数据官和联系人报名表")
+    document.add_paragraph("部门首席数据官")
+    table = document.add_table(rows=2, cols=3)
+    _set_row(table, 0, ["姓名", "职务", "联系方式"])
+    _set_row(table, 1, ["张三", "副局长", "13800138000"])
+    path = tmp_path / "附件2-05-市公安局.docx"
+    document.save(str(path))
+    result = _read(path)
+    assert result.units == ["市公安局"]
+    assert result.notes == ["表格中没有填写单位，按文件名取为“市公安局”"]
+
+
 def test_hand_made_form_without_headings_tells_sections_by_their_headers(tmp_path: Path) -> None:
     """No section headings at all: each header row starts the section it matches best."""
     document = docx.Document()

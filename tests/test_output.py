@@ -326,11 +326,11 @@ def test_fifo_socket_and_device_are_never_replaced(tmp_path: Path, force: bool) 
 
 def test_all_refuses_before_writing_when_one_exists(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "附件2-市公安局.md").write_text("mine", encoding="utf-8")
+    (tmp_path / "out" / "附件2-05-市公安局.md").write_text("mine", encoding="utf-8")
     result = cli(*ALL, "-o", "out", "-f", "md")
     assert result.exit_code == 2
-    assert "附件2-市公安局.md 已存在，未写入任何文件" in result.stderr
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["附件2-市公安局.md"]
+    assert "附件2-05-市公安局.md 已存在，未写入任何文件" in result.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["附件2-05-市公安局.md"]
     result = cli(*ALL, "-o", "out", "-f", "md", "--force")
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "out").iterdir())) == 36
@@ -364,11 +364,9 @@ def test_render_all_names_that_collide_are_all_written(cli: Cli, tmp_path: Path)
     assert "已生成 36 个文件" in result.stdout
     keys = {n.casefold() for n in names}
     assert len(keys) == 36  # distinct on Windows and macOS too
-    assert {"附件2-A_B.md", "附件2-A_B（2）.md", "附件2-A_B（3）.md"} <= names
-    assert {"附件2-Abc.md", "附件2-abc（2）.md"} <= names or {
-        "附件2-abc.md",
-        "附件2-Abc（2）.md",
-    } <= names
+    # --all numbers the files in the unit list's order, which keeps them apart too.
+    assert {"附件2-01-A_B.md", "附件2-03-A_B.md", "附件2-08-A_B（2）.md"} <= names
+    assert {"附件2-04-Abc.md", "附件2-05-abc.md"} <= names
     units = ["A/B", r"A\_B", r"A\_B（2）", "Abc", "abc"]
     texts = [p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir()]
     for unit in units:

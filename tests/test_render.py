@@ -6,6 +6,7 @@ Golden files live in tests/golden/render/; regenerate them after an intended cha
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -20,6 +21,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from cdo_cli import docx_properties
 from cdo_cli.forms import mask_email, mask_phone
 from cdo_cli.output import safe_filename
 
@@ -289,6 +291,43 @@ def test_render_docx_converts_to_pdf_with_libreoffice(cli: Cli, tmp_path: Path) 
     assert "市公安局" in flat
 
 
+def test_render_docx_pages_in_libreoffice(cli: Cli, tmp_path: Path) -> None:
+    """As printed: a table that ends at the bottom margin leaves no blank second page and
+    gets no second number; the two-page 名单 is numbered — 1 — and — 2 —."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftotext = shutil.which("pdftotext")
+    if soffice is None or pdftotext is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs LibreOffice (soffice) and poppler-utils (pdftotext)")
+        pytest.skip("LibreOffice or pdftotext not installed")
+    (tmp_path / "full.docx").write_bytes(_docx_bytes(_unit_list(22)))  # fills the page
+    assert cli("render", "attachment", "-o", "list.docx").exit_code == 0
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(tmp_path), str(tmp_path / "full.docx"), str(tmp_path / "list.docx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+
+    def pages(name: str) -> list[str]:
+        text = subprocess.run([pdftotext, "-layout", str(tmp_path / name), "-"], check=True,
+                              capture_output=True, timeout=60).stdout.decode("utf-8")  # fmt: skip
+        return text.split("\f")[:-1]
+
+    def number(page: str) -> tuple[str, int]:
+        """The page's last line, without spaces, and how far in it starts."""
+        line = page.rstrip().split("\n")[-1]
+        return "".join(line.split()), len(line) - len(line.lstrip())
+
+    full = pages("full.pdf")
+    assert len(full) == 1 and "测试单位44局" in "".join(full[0].split())
+    listing = pages("list.pdf")
+    assert len(listing) == 2
+    (first, right), (second, left) = number(listing[0]), number(listing[1])
+    assert (first, second) == ("—1—", "—2—")
+    assert right > left + 10  # odd pages at the right, even ones at the left
+
+
 # ---------------------------------------------------------------- --all and files
 
 
@@ -297,8 +336,8 @@ def test_render_all_puning_writes_36_files(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     files = sorted((tmp_path / "out").iterdir())
     assert len(files) == 36
-    assert (tmp_path / "out" / "附件2-市公安局.docx") in files
-    assert (tmp_path / "out" / "附件2-市工业和信息化局（市商务局）.docx") in files
+    assert (tmp_path / "out" / "附件2-05-市公安局.docx") in files
+    assert (tmp_path / "out" / "附件2-10-市工业和信息化局（市商务局）.docx") in files
     assert "已生成 36 个文件" in result.stdout
     assert result.stdout.count("\n") == 1
 
@@ -344,10 +383,10 @@ def test_render_refuses_to_overwrite_without_force(cli: Cli, tmp_path: Path) -> 
 
 def test_render_all_writes_nothing_when_one_file_exists(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "附件2-市公安局.docx").write_text("x", encoding="utf-8")
+    (tmp_path / "out" / "附件2-05-市公安局.docx").write_text("x", encoding="utf-8")
     result = cli("render", "attachment2", "--all", "-o", "out")
     assert result.exit_code == 2
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["附件2-市公安局.docx"]
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["附件2-05-市公安局.docx"]
 
 
 def test_render_leaves_no_temporary_files(cli: Cli, tmp_path: Path) -> None:
@@ -576,7 +615,7 @@ def test_render_hostile_unit_names_stay_in_folder(cli: Cli, tmp_path: Path) -> N
     assert len(names) == 36
     assert "附件2-.._.._etc_passwd.docx" not in names
     assert all("/" not in n and "\\" not in n and ".." not in n for n in names)
-    assert "附件2-CON.docx" in names  # not a device name: the stem is 附件2-CON
+    assert "附件2-05-CON.docx" in names  # not a device name: the stem is 附件2-05-CON
     assert not (tmp_path / "etc").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["extra", "out"]
     md = cli("--policies", str(extra), "render", "attachment3", "-f", "md", "-o", "-").stdout
@@ -638,5 +677,328 @@ def test_render_docx_bytes_open_in_python_docx(cli: Cli) -> None:
     from cdo_cli.render import render_docx
 
     scheme = Registry().get("zhaoqing")
-    data = render_docx(build_form(scheme, scheme.forms[0], None, None))
+    data = render_docx(build_form(scheme, scheme.forms[0], None, None), dt.date(2024, 5, 1))
     assert docx.Document(io.BytesIO(data)).paragraphs[0].text == "附件"
+
+
+# ---------------------------------------------------------------- printing right (issue 12)
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DAY = dt.date(2024, 5, 1)
+
+
+def _part(path: str | Path, name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def _form(
+    sections: list[tuple[str, tuple[str, ...], tuple[str, ...], list[tuple[str, ...]]]],
+    unit: str | None = "市工业和信息化局（市商务局）",
+) -> Any:
+    """A 附件2-like FilledForm with as many rows as a test needs (a roster allows one)."""
+    from cdo_cli.forms import FilledForm, FilledRow, FilledSection
+
+    return FilledForm(
+        scheme="puning",
+        form_id="attachment2",
+        label="附件2",
+        title="普宁市部门首席数据官和联系人报名表",
+        title_lines=("普宁市部门首席数据官", "和联系人报名表"),
+        unit=unit,
+        sections=tuple(
+            FilledSection(heading, header, fields, tuple(FilledRow(r) for r in rows))
+            for heading, header, fields, rows in sections
+        ),
+        filled=True,
+    )
+
+
+def _long_form(rows: int) -> Any:
+    cdo = ("单位", "姓名", "职务", "联系方式")
+    contact = ("科室（股室）", "姓名", "职务", "联系方式")
+    return _form([
+        ("部门首席数据官", cdo, ("unit", "name", "title", "contact"),
+         [("市工业和信息化局（市商务局）", "欧阳建国", "副局长", f"1380013800{i}\nu{i}@example.cn")
+          for i in range(rows)]),
+        ("工作联系人", contact, ("office", "name", "title", "contact"),
+         [("科技信息化股", f"司马相如{i}", "科员", f"0663-123456{i}") for i in range(rows)]),
+    ])  # fmt: skip
+
+
+def _unit_list(rows: int) -> Any:
+    """附件3 with ``rows`` rows of two units side by side."""
+    from cdo_cli.forms import FilledForm, FilledRow, FilledSection
+
+    cells = [(str(i), f"测试单位{i:02d}局", str(i + rows), f"测试单位{i + rows:02d}局")
+             for i in range(1, rows + 1)]  # fmt: skip
+    section = FilledSection(None, None, ("index", "unit", "index", "unit"),
+                            tuple(FilledRow(c) for c in cells), kind="unit_list")  # fmt: skip
+    return FilledForm("puning", "attachment3", "附件3", "普宁市有关单位名单",
+                      ("普宁市有关单位名单",), None, (section,))  # fmt: skip
+
+
+def _docx_bytes(form: Any) -> bytes:
+    from cdo_cli.render import render_docx
+
+    return render_docx(form, DAY)
+
+
+def _grid_mm(table: Any) -> list[float]:
+    grid = table._tbl.find(qn("w:tblGrid"))
+    return [int(c.get(qn("w:w"))) * 25.4 / 1440 for c in grid]
+
+
+def _em_mm(chars: float, size_pt: float = 14) -> float:
+    return chars * size_pt * 25.4 / 72
+
+
+def test_render_html_list_titles_hang_in_their_column(cli: Cli, write: Write) -> None:
+    """A wrapped title goes on under the title, not under the names (as in Word)."""
+    args = _args(["attachment", "-f", "html", "-o", "-"], "zhaoqing", write)
+    html = cli("render", *args).stdout
+    assert "p.line { margin: 0; padding-left: 2em; display: grid;" in html
+    assert "grid-template-columns: minmax(7em, max-content) 1fr;" in html
+    assert '<span class="col">王诗军</span><span class="last text">' in html
+
+
+def test_render_zhaoqing_blank_lines_leave_room_for_a_long_title(cli: Cli) -> None:
+    """A blank line's title runs to the right margin: an underlined tab to a right tab stop."""
+    assert cli("render", "attachment", "-o", "blank.docx").exit_code == 0
+    document = docx.Document("blank.docx")
+    line = next(p for p in document.paragraphs if "\t市教育局" in p.text)
+    tabs = line._p.pPr.find(qn("w:tabs"))
+    stops = {(t.get(qn("w:val")), int(t.get(qn("w:pos")))) for t in tabs}
+    assert ("right", round(156 * 1440 / 25.4)) in stops
+    last = line._p.findall(qn("w:r"))[-1]
+    assert last.find(qn("w:tab")) is not None
+    assert last.find(qn("w:rPr") + "/" + qn("w:u")).get(qn("w:val")) == "single"
+    html = cli("render", "attachment", "-f", "html", "-o", "-").stdout
+    assert ".last .blank { flex: 1; min-width: 0; }" in html
+    assert '<span class="last">市教育局<span class="blank"></span></span>' in html
+
+
+@pytest.mark.parametrize("unit", ["市公安局", "市国有资产管理中心", "市商务局"])
+def test_render_docx_columns_fit_their_content(cli: Cli, unit: str) -> None:
+    """Columns within the 156 mm text width; four characters of name on one line; a unit's
+    name whole, or broken only before its bracket (市工业和信息化局 / （市商务局）)."""
+    assert cli("render", "attachment2", "--dept", unit, "-o", "form.docx").exit_code == 0
+    table = docx.Document("form.docx").tables[0]
+    widths = _grid_mm(table)
+    assert sum(widths) <= 156.05
+    padding = 2 * 1.905
+    assert widths[1] - padding >= _em_mm(4)  # 欧阳建国
+    for column in (0, 1, 2, 3):
+        assert widths[column] - padding >= _em_mm(len(table.rows[1].cells[column].text))
+    cell = table.rows[2].cells[0].text
+    for line in cell.split("\n"):
+        assert widths[0] - padding >= _em_mm(len(line)), line
+    if unit == "市商务局":
+        assert cell == "市工业和信息化局\n（市商务局）"
+    else:
+        assert "\n" not in cell
+
+
+def test_render_docx_columns_for_every_unit_stay_in_the_text_width(cli: Cli) -> None:
+    from cdo_cli.docx_layout import column_widths_mm
+    from cdo_cli.forms import build_form, form_units
+    from cdo_cli.policy_loading import Registry
+    from cdo_cli.render import blocks
+
+    for scheme in Registry().usable()[0]:
+        for form in scheme.forms:
+            units = form_units(scheme, form) if form.per_unit else [None]
+            for unit in units:
+                for block in blocks(build_form(scheme, form, unit, None)):
+                    if block.layout == "table":
+                        widths = column_widths_mm(block.columns(), 156.0)
+                        assert sum(widths) <= 156.0 + 1e-6
+                        assert min(widths) > 5
+
+
+def test_render_docx_four_character_names_do_not_wrap(cli: Cli) -> None:
+    form = _form([("部门首席数据官", ("单位", "姓名", "职务", "联系方式"),
+                   ("unit", "name", "title", "contact"),
+                   [("市国有资产管理中心", "欧阳建国", "副主任", "13800138000\nouyang@example.cn")])])  # fmt: skip
+    table = docx.Document(io.BytesIO(_docx_bytes(form))).tables[0]
+    widths = _grid_mm(table)
+    assert sum(widths) <= 156.05
+    assert widths[1] - 2 * 1.905 >= _em_mm(4)
+    assert table.rows[2].cells[1].text == "欧阳建国"
+
+
+def test_render_docx_short_document_has_no_page_numbers(cli: Cli) -> None:
+    assert cli("render", "attachment2", "--dept", "市公安局", "-o", "form.docx").exit_code == 0
+    with zipfile.ZipFile("form.docx") as archive:
+        assert not [n for n in archive.namelist() if "footer" in n]
+    assert "footerReference" not in _part("form.docx", "word/document.xml")
+    assert "evenAndOddHeaders" not in _part("form.docx", "word/settings.xml")
+
+
+def test_render_docx_long_document_has_page_numbers(cli: Cli) -> None:
+    """Zhaoqing's blank 名单 runs to two pages: — 1 — at the right of odd pages, one
+    character in; — 2 — at the left of even pages; 4号宋体; 7 mm under the text."""
+    assert cli("render", "attachment", "-o", "list.docx").exit_code == 0
+    document = docx.Document("list.docx")
+    section = document.sections[0]
+    assert section.footer_distance is not None
+    assert abs(section.footer_distance - Mm(35 - 7 - 14 * 25.4 / 72 / 2)) < Mm(0.1)
+    assert document.settings.odd_and_even_pages_header_footer
+    for footer, align, side in [(section.footer, "right", "right"),
+                                (section.even_page_footer, "left", "left")]:  # fmt: skip
+        p = footer.paragraphs[0]._p
+        assert p.pPr.find(qn("w:jc")).get(qn("w:val")) == align
+        assert p.pPr.find(qn("w:ind")).get(qn(f"w:{side}")) == "280"  # one 4号 character
+        assert "".join(t.text for t in p.iter(qn("w:t"))) == "— 1 —"
+        assert [i.text for i in p.iter(qn("w:instrText"))] == [" PAGE "]
+        fonts = p.find(qn("w:r") + "/" + qn("w:rPr") + "/" + qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == "宋体" and fonts.get(qn("w:ascii")) == "宋体"
+        size = p.find(qn("w:r") + "/" + qn("w:rPr") + "/" + qn("w:sz"))
+        assert size.get(qn("w:val")) == "28"
+    types = _part("list.docx", "[Content_Types].xml")
+    assert types.count("wordprocessingml.footer+xml") == 2
+
+
+def test_render_docx_long_table_repeats_its_header_rows() -> None:
+    """A table that runs past the page is one table per section, each repeating its own
+    heading and header rows; a short one stays one table and repeats nothing."""
+    long = docx.Document(io.BytesIO(_docx_bytes(_long_form(8))))
+    assert len(long.tables) == 2
+    for table, heading in zip(long.tables, ["部门首席数据官", "工作联系人"], strict=True):
+        flags = [row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
+        assert flags == [True, True] + [False] * 8
+        assert table.rows[0].cells[0].text == heading
+    short = docx.Document(io.BytesIO(_docx_bytes(_long_form(1))))
+    assert len(short.tables) == 1
+    assert short.element.body.find(".//" + qn("w:tblHeader")) is None
+
+
+def test_render_docx_long_table_reads_back(tmp_path: Path) -> None:
+    """The two tables of a long form import as the one table they replace."""
+    from cdo_cli.form_reading import read_docx
+    from cdo_cli.policy_loading import Registry
+
+    path = tmp_path / "附件2-市商务局.docx"
+    path.write_bytes(_docx_bytes(_long_form(8)))
+    result = read_docx(path, Registry())
+    roles = [p.role for p in result.people]
+    assert roles == ["dept_cdo"] * 8 + ["dept_contact"] * 8
+    assert result.units == ["市工业和信息化局（市商务局）"]
+    assert result.people[8].person["office"] == "科技信息化股"
+
+
+def test_render_docx_unit_broken_at_its_bracket_reads_back(cli: Cli, write: Write) -> None:
+    """The unit's name printed on two lines is imported as the one name it is."""
+    from cdo_cli.form_reading import read_docx
+    from cdo_cli.policy_loading import Registry
+
+    roster = write("r.yaml", """
+        scheme: puning
+        units:
+          市工业和信息化局（市商务局）:
+            officers:
+              dept_cdo: {name: 欧阳建国, title: 副局长, phone: "13800138000"}
+        """)  # fmt: skip
+    result = cli("render", "attachment2", "--dept", "市商务局", "-r", str(roster), "-o", "f.docx")
+    assert result.exit_code == 0, result.output
+    assert (
+        docx.Document("f.docx").tables[0].rows[2].cells[0].text == "市工业和信息化局\n（市商务局）"
+    )
+    imported = read_docx(Path("f.docx"), Registry())
+    assert imported.units == ["市工业和信息化局（市商务局）"]
+    assert imported.people[0].person == {"name": "欧阳建国", "title": "副局长",
+                                         "phone": "13800138000"}  # fmt: skip
+
+
+def test_render_docx_ends_with_a_paragraph_too_small_to_push_a_page() -> None:
+    """Word needs a paragraph after a table; the last one is 1 pt, so a table that ends
+    at the bottom margin does not push it onto a blank second page."""
+    document = docx.Document(io.BytesIO(_docx_bytes(_unit_list(22))))
+    last = document.element.body.findall(qn("w:p"))[-1]
+    spacing = last.pPr.find(qn("w:spacing"))
+    assert (spacing.get(qn("w:line")), spacing.get(qn("w:lineRule"))) == ("20", "exact")
+    assert last.pPr.find(qn("w:rPr") + "/" + qn("w:sz")).get(qn("w:val")) == "2"
+    assert last.getprevious().tag == qn("w:tbl")
+
+
+def test_render_docx_properties_are_cdos_and_todays() -> None:
+    """Created and modified today, by cdo, not Microsoft Macintosh Word in 2013; current
+    compatibility mode (no 兼容模式); the custom properties import relies on are kept."""
+    from cdo_cli import __version__
+
+    document = docx.Document(io.BytesIO(_docx_bytes(_long_form(1))))
+    core = document.core_properties
+    midnight = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
+    assert core.created == midnight and core.modified == midnight
+    assert core.title == "附件2 普宁市部门首席数据官和联系人报名表"
+    assert core.author == "" and core.last_modified_by == ""
+    data = _docx_bytes(_long_form(1))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        app = archive.read("docProps/app.xml").decode("utf-8")
+        settings = archive.read("word/settings.xml").decode("utf-8")
+        everything = b"".join(archive.read(n) for n in archive.namelist())
+    assert f"<Application>cdo {__version__}</Application>" in app
+    assert b"Macintosh" not in everything and b"2013" not in everything
+    assert (
+        'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"'
+        in settings
+    )
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings
+    assert docx_properties.read_custom(document) == {
+        "cdo.scheme": "puning", "cdo.form": "attachment2", "cdo.unit": "市工业和信息化局（市商务局）"
+    }  # fmt: skip
+
+
+def test_render_docx_from_the_cli_is_dated_today(cli: Cli) -> None:
+    before = dt.date.today()
+    assert cli("render", "attachment3", "-o", "list.docx").exit_code == 0
+    after = dt.date.today()
+    created = docx.Document("list.docx").core_properties.created
+    assert created is not None and created.date() in (before, after)
+
+
+def test_render_redact_says_so_in_name_and_message(cli: Cli, write: Write) -> None:
+    args = _args(["attachment2", "--dept", "市公安局", "--redact"], "puning", write)
+    result = cli("render", *args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("已生成 附件2-市公安局（公开版）.docx（按名册 ")
+    assert result.stdout.endswith("puning.yaml 填写，公开版：电话、邮箱已隐去中间部分）\n")
+    assert Path("附件2-市公安局（公开版）.docx").is_file()
+    result = cli("render", "attachment2", "--all", "--redact", "-o", "out", "-f", "md",
+                 "--roster", str(write("r2.yaml", PUNING_ROSTER)))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "公开版：电话、邮箱已隐去中间部分" in result.stdout
+    names = sorted(p.name for p in Path("out").iterdir())
+    assert names[0] == "附件2-01-市科技局（公开版）.md"
+    assert all(n.endswith("（公开版）.md") for n in names)
+
+
+def test_render_without_redact_names_no_public_copy(cli: Cli, write: Write) -> None:
+    result = cli("render", *_args(["attachment2", "--dept", "市公安局"], "puning", write))
+    assert "公开版" not in result.stdout
+    assert Path("附件2-市公安局.docx").is_file()
+
+
+def test_render_all_file_names_sort_in_unit_list_order(cli: Cli, tmp_path: Path) -> None:
+    """Sorted by name, the files of --all are in 附件3's order, numbered as 附件3 numbers them."""
+    from cdo_cli.forms import form_units
+    from cdo_cli.policy_loading import Registry
+
+    assert cli("render", "attachment2", "--all", "-o", "out", "-f", "md").exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    scheme = Registry().get("puning")
+    units = [u.name for u in form_units(scheme, scheme.form("attachment2"))]
+    assert names == [f"附件2-{i:02d}-{u}.md" for i, u in enumerate(units, 1)]
+    listing = cli("render", "attachment3", "-f", "md", "-o", "-").stdout
+    assert "| 5 | 市公安局 |" in listing and "附件2-05-市公安局.md" in names
+
+
+def test_render_html_leaves_no_room_for_browser_headers(cli: Cli) -> None:
+    """Page margins top and bottom are 0 (browsers then print no header or footer); the
+    GB/T 9704 margins are the padding of <main> on every page; a note on screen only."""
+    html = cli("render", "attachment3", "-f", "html", "-o", "-").stdout
+    assert "@page { size: A4; margin: 0 26.0mm 0 28.0mm; }" in html
+    assert "main { padding: 37.0mm 0 35.0mm; box-decoration-break: clone;" in html
+    assert "@media print {" in html and ".note { display: none; }" in html
+    assert '<p class="note">' in html and "页眉和页脚" in html
+    assert html.index('<p class="note">') < html.index("<main>") < html.index('<p class="label">')

@@ -1,5 +1,6 @@
 """``cdo render``: the attachment forms as Word, HTML or Markdown, blank or filled."""
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,12 @@ def render_cmd(
         typer.Option("--dept", "-d", help="填表单位（全称或文件中的其他写法）。", metavar="UNIT"),
     ] = None,
     all_units: Annotated[
-        bool, typer.Option("--all", help="为该表适用的每个单位各生成一份，写入 -o 指定的文件夹。")
+        bool,
+        typer.Option(
+            "--all",
+            help="为该表适用的每个单位各生成一份，写入 -o 指定的文件夹；"
+            "文件名带单位在名单中的序号（附件2-05-市公安局.docx），按名单顺序排列。",
+        ),
     ] = False,
     roster: Annotated[
         Path | None,
@@ -68,7 +74,11 @@ def render_cmd(
         ),
     ] = None,
     redact: Annotated[
-        bool, typer.Option("--redact", help="隐去电话号码和电子邮箱的中间部分（用于公开的版本）。")
+        bool,
+        typer.Option(
+            "--redact",
+            help="隐去电话号码和电子邮箱的中间部分，生成可公开的版本（文件名带“（公开版）”）。",
+        ),
     ] = False,
     force: Annotated[
         bool,
@@ -102,6 +112,7 @@ def render_cmd(
         roster_given=roster is not None,
         fmt=plan.fmt,
         redact=redact,
+        today=dt.date.today(),
     )
     for text in result.notes:
         note(f"注意：{text}")
@@ -111,6 +122,8 @@ def render_cmd(
     documents = [(d.name, d.data) for d in result.documents]
     targets = write_documents(plan.destination, documents, force=force)
     source = f"按名册 {result.roster} 填写" if result.roster else "空白表"
+    if result.redacted:
+        source += "，公开版：电话、邮箱已隐去中间部分"
     if all_units:
         folder = output or "当前文件夹"
         say(
