@@ -642,9 +642,12 @@ class Scheme(Strict):
         """The units a selector picks, in the scheme's order."""
         return [u for u in self.units if selector.matches(u)]
 
-    def ancestors(self, unit: Unit) -> list[Unit]:
-        """The unit's parent, its parent's parent, … (a loop is cut where it closes)."""
-        index = self.unit_index()
+    def ancestors(self, unit: Unit, index: dict[str, Unit] | None = None) -> list[Unit]:
+        """The unit's parent, its parent's parent, … (a loop is cut where it closes).
+
+        ``index`` is :meth:`unit_index`, passed in by callers that ask for many units.
+        """
+        index = index if index is not None else self.unit_index()
         out: list[Unit] = []
         seen = {unit.name}
         while unit.parent and unit.parent in index and index[unit.parent].name not in seen:

@@ -363,7 +363,7 @@ def check_structure(scheme: Scheme) -> list[Finding]:
                     did_you_mean(unit.parent, index) or "上级单位也须列在 units 中。",
                 )
             )
-        elif parent.name == unit.name or unit.name in {a.name for a in scheme.ancestors(parent)}:
+        elif parent.name == unit.name or unit in scheme.ancestors(parent, index):
             out.append(
                 error(
                     "parent-loop",

@@ -200,15 +200,18 @@ def _minimums(
     under it: a city's own roster says nothing about the other cities.
     """
     out: list[Placed] = []
+    if not scheme.minimums:
+        return out
     listed_units = [u for u in scheme.units if u.name in found]
+    index = scheme.unit_index()
+    above = {u.name: {a.name for a in scheme.ancestors(u, index)} for u in listed_units}
     for minimum in scheme.minimums:
         counted = [u for u in listed_units if minimum.count.matches(u)]
         members: list[Unit | None] = [None]
         if minimum.each is not None:
             members = []
             for unit in scheme.select(minimum.each):
-                under = [u for u in listed_units if unit in scheme.ancestors(u)]
-                if unit.name in found or under:
+                if unit.name in found or any(unit.name in above[u.name] for u in listed_units):
                     members.append(unit)
         for member in members:
             mine = (
