@@ -386,3 +386,12 @@ def test_titles_read_against_rules(
 def test_a_title_with_a_rank_and_a_post_is_a_leader() -> None:
     reading = read_title("党组成员、二级调研员")
     assert reading.team and reading.rank == "二级调研员" and reading.leader
+
+
+def test_record_appoints_to_a_post_from_a_later_stage(cli: Any, write: Any) -> None:
+    """Huizhou's 市政务服务数据管理局 has a 部门首席数据官 only after the rollout."""
+    write("roster.yaml", "scheme: huizhou\nunits:\n  市政务服务数据管理局:\n    officers: {}\n")
+    result = cli("record", "appoint", "--unit", "市政务服务数据管理局", "--role", "dept_cdo",
+                 "--name", "张三", "--title", "副局长", "--date", "2024-01-02")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "张三" in Path("roster.yaml").read_text(encoding="utf-8")
