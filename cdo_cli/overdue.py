@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -77,6 +77,10 @@ class Item(NamedTuple):
     filed_on: dt.date | None
     days_late: int
     owed_to: str | None
+    owner_assumed: bool = False
+    owner_assumption: str | None = None
+    recipient_assumed: bool = False
+    recipient_assumption: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as YYYY-MM-DD, the status as its name."""
@@ -180,10 +184,14 @@ def _scheme_items(
         dates = due.dates(horizon)
         unfiled = [_standing(day, None, as_of, horizon) for _, day in dates]
         for unit in scheme.select(obligation.owed_by):
+            # A unit brought into scope later (Unit.effective) owes what falls due from then.
+            spans = unit.effective
             entry = roster.entry(unit) if roster is not None else None
             filed = _first_filings(entry.filings, obligation, as_of) if entry else {}
             rank = o_index * len(scheme.units) + unit_order[unit.name]
             for (period, day), standing in zip(dates, unfiled, strict=True):
+                if spans is not None and not spans.contains(day):
+                    continue
                 filed_on = filed.get(period)
                 if filed_on is not None:
                     standing = _standing(day, filed_on, as_of, horizon)
@@ -208,6 +216,10 @@ def _scheme_items(
                         filed_on=filed_at,
                         days_late=days_late,
                         owed_to=obligation.owed_to,
+                        owner_assumed=obligation.owner_assumed,
+                        owner_assumption=obligation.owner_assumption,
+                        recipient_assumed=obligation.recipient_assumed,
+                        recipient_assumption=obligation.recipient_assumption,
                     )
                 )
                 keys.append(day.toordinal() * stride + rank)
@@ -257,6 +269,27 @@ class Report:
         return any(i.status is Status.overdue for i in self.items)
 
 
+def merged(rosters: Sequence[LoadedRoster]) -> LoadedRoster:
+    """Several rosters of one scheme (one per county, say) as one: every unit's entry, a
+    unit's filings gathered from every file that lists it. Named after all the files."""
+    from .roster import UnitEntry
+    from .roster_loading import LoadedRoster
+
+    if len(rosters) == 1:
+        return rosters[0]
+    entries: dict[str, tuple[str, UnitEntry]] = {}
+    for roster in rosters:
+        for name, (key, entry) in roster.entries.items():
+            if name in entries:
+                key, earlier = entries[name]
+                entry = earlier.model_copy(update={"filings": [*earlier.filings, *entry.filings]})
+            entries[name] = (key, entry)
+    first = rosters[0]
+    source = replace(first.source, name="、".join(r.name for r in rosters))
+    invalid = frozenset().union(*(r.invalid for r in rosters))
+    return LoadedRoster(source, first.roster, first.scheme, entries, invalid)
+
+
 NO_ROSTER = "未提供名册（--roster），也没有 ./roster.yaml：按全部未报送计算。"
 
 
@@ -277,14 +310,10 @@ def build_report(
     that loads. ``notes`` says which schemes have no roster or could not be used.
     """
     check_horizon(as_of, within)
-    by_scheme: dict[str, LoadedRoster] = {}
+    grouped: dict[str, list[LoadedRoster]] = {}
     for lr in loaded:
-        if lr.scheme.id in by_scheme:
-            raise UsageError(
-                f"名册 {by_scheme[lr.scheme.id].name} 和 {lr.name} 都属于方案 {lr.scheme.id}",
-                hint="每个方案只给一个名册：请把两份名册合并。",
-            )
-        by_scheme[lr.scheme.id] = lr
+        grouped.setdefault(lr.scheme.id, []).append(lr)
+    by_scheme = {scheme_id: merged(group) for scheme_id, group in grouped.items()}
     notes: list[str] = []
     if scheme_ids:
         schemes = [registry.get(i) for i in dict.fromkeys(scheme_ids)]

@@ -198,22 +198,34 @@ def render_table(report: Report, width: int | None = None) -> str:
             rows = list(group)
             for n, item in enumerate(rows):
                 table.add_row(
-                    unit if n == 0 else "",
+                    (unit + ("\n（推定）" if item.owner_assumed else "")) if n == 0 else "",
                     _title(item),
                     _due_cell(item),
                     Text(_status_cell(item), style=_STATUS_STYLES[item.status]),
                     str(item.days_overdue) if item.status is Status.overdue else "",
-                    item.owed_to or "未规定",
+                    (item.owed_to or "未规定") + ("（推定）" if item.recipient_assumed else ""),
                     end_section=n == len(rows) - 1,
                 )
         parts.append(table)
-    assumptions = sorted({i.assumption for i in report.items if i.assumed and i.assumption})
-    for text in assumptions:
+    for text in assumption_notes(report.items):
         parts.append(f"（推定）{text}")
     parts.append(
         f"合计（截至 {report.as_of}）：{totals_line(report.items, report.within, report.show_all)}"
     )
     return render_rich(*parts, width=width)
+
+
+def assumption_notes(items: list[Item]) -> list[str]:
+    """Each assumption behind the items once: assumed dates, owners and recipients."""
+    notes: set[str] = set()
+    for i in items:
+        if i.assumed and i.assumption:
+            notes.add(i.assumption)
+        if i.owner_assumed and i.owner_assumption:
+            notes.add(f"承担单位：{i.owner_assumption}")
+        if i.recipient_assumed and i.recipient_assumption:
+            notes.add(f"报送对象：{i.recipient_assumption}")
+    return sorted(notes)
 
 
 # ---------------------------------------------------------------- iCalendar
@@ -251,6 +263,10 @@ def description(item: Item, as_of: dt.date) -> str:
         lines.insert(1, f"承担：{item.role_name}")
     if item.assumed:
         lines.append(f"推定：{item.assumption or '日期为推定'}")
+    if item.owner_assumed:
+        lines.append(f"推定承担单位：{item.owner_assumption}")
+    if item.recipient_assumed:
+        lines.append(f"推定报送对象：{item.recipient_assumption}")
     lines.append(f"方案：{item.scheme}　事项：{item.obligation}")
     return "\n".join(lines)
 

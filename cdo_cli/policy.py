@@ -9,6 +9,7 @@ unknown unit, a deadline before the document's date) are ``check_*`` functions i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -51,7 +52,11 @@ class UnitKind(str, Enum):
     """What sort of body a unit is; used to decide which roles it may hold."""
 
     government = "government"
+    city = "city"
     county = "county"
+    subdistrict = "subdistrict"
+    town = "town"
+    park = "park"
     department = "department"
     court = "court"
     party = "party"
@@ -62,7 +67,11 @@ class UnitKind(str, Enum):
 
 KIND_LABELS: dict[UnitKind, str] = {
     UnitKind.government: "本级政府",
+    UnitKind.city: "地级以上市",
     UnitKind.county: "县（市、区）",
+    UnitKind.subdistrict: "街道",
+    UnitKind.town: "镇",
+    UnitKind.park: "园区",
     UnitKind.department: "政府部门",
     UnitKind.court: "司法机关",
     UnitKind.party: "党群机构",
@@ -72,6 +81,50 @@ KIND_LABELS: dict[UnitKind, str] = {
 }
 
 
+class Span(Strict):
+    """When something applies: from a date, until a date (both inclusive), as the document says."""
+
+    since: dt.date | None = Field(
+        None, description="从哪一天起适用（含当日）；不写即自文件印发起。"
+    )
+    until: dt.date | None = Field(None, description="到哪一天止（含当日）；不写即不设终止。")
+    text: Text = Field(description="文件中的时间说法，如“2022年全面推行”。")
+    assumed: bool = Field(False, description="日期是否为推定（文件未写明具体日期）。")
+    assumption: str | None = Field(None, description="推定的理由。")
+    source: Clause | None = Field(
+        None, description="时间的出处（与单位、职位本身的出处不同时写）。"
+    )
+
+    @model_validator(mode="after")
+    def _dates(self) -> Span:
+        if self.since is None and self.until is None:
+            raise ValueError("适用时间须写 since（起）或 until（止），或两者都写")
+        for day in (self.since, self.until):
+            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise ValueError(f"日期 {day} 超出范围：应在 {FIRST_YEAR}—{LAST_YEAR} 年之间")
+        if self.since and self.until and self.until < self.since:
+            raise ValueError(f"until（{self.until}）早于 since（{self.since}）")
+        if self.assumed and not self.assumption:
+            raise ValueError("推定的日期（assumed: true）须在 assumption 中说明推定的理由")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        """True when ``day`` falls within the span."""
+        return (self.since is None or self.since <= day) and (
+            self.until is None or day <= self.until
+        )
+
+    def outside(self, day: dt.date) -> str:
+        """Why ``day`` is outside the span, in words: 自 2022-01-01 起（…），尚未开始."""
+        note = self.text + ("，推定" if self.assumed else "")
+        if self.since is not None and day < self.since:
+            return f"自 {self.since} 起才适用（{note}），截至 {day} 尚未开始"
+        return f"只适用至 {self.until}（{note}），截至 {day} 已经结束"
+
+
+AttributeValues = dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)], bool]
+
+
 class Unit(Strict):
     """A body in the scheme's scope: a department, a county, the city government, …"""
 
@@ -79,14 +132,30 @@ class Unit(Strict):
     aliases: list[Text] = Field(default_factory=list, description="文件中同一单位的其他写法。")
     kind: UnitKind = Field(
         description="单位类别：government 本级政府、county 县（市、区）、department 政府部门、"
-        "court 司法机关、party 党群机构、vertical 垂直管理单位、institution 事业单位、enterprise 企业。"
+        "court 司法机关、party 党群机构、vertical 垂直管理单位、institution 事业单位、enterprise 企业；"
+        "city 地级以上市（省级方案）、subdistrict 街道、town 镇、park 园区。"
+    )
+    parent: Text | None = Field(
+        None, description="上级单位的全称（须是本方案的单位），如区属街道写所在的区。"
     )
     pilot: bool = Field(False, description="是否为试点单位。")
     tags: list[Text] = Field(
         default_factory=list, description="分组标签，如 attachment3（附件3所列单位）。"
     )
+    attributes: AttributeValues = Field(
+        default_factory=dict,
+        description="文件写明的单位属性（见方案的 attributes），如 {it_office: true}；"
+        "文件没写的不填，由名册填写。",
+    )
+    effective: Span | None = Field(
+        None, description="单位纳入范围的时间（分批推行时写）；不写即自文件印发起。"
+    )
     note: str | None = None
     source: Clause
+
+    def in_force(self, day: dt.date | None) -> bool:
+        """True when the unit is in scope on ``day`` (None: whenever)."""
+        return day is None or self.effective is None or self.effective.contains(day)
 
 
 class Selector(Strict):
@@ -104,18 +173,37 @@ class Selector(Strict):
     pilot: bool | None = Field(
         None, description="true：试点单位；false：非试点单位；不写：不按试点筛选。"
     )
+    attributes: AttributeValues = Field(
+        default_factory=dict,
+        description="按单位属性筛选，如 {it_office: true}：设有信息化机构的单位；"
+        "属性由方案的单位或名册写明。",
+    )
 
-    def matches(self, unit: Unit) -> bool:
-        """True when ``unit`` is named here or meets every filter that is set."""
+    def state(self, unit: Unit, attributes: Mapping[str, bool | None] | None = None) -> bool | None:
+        """True or False when ``unit`` is or is not picked; None when it turns on an
+        attribute nobody has stated (the roster's ``attributes``, else the scheme's unit)."""
         if unit.name in self.units:
             return True
-        if not (self.kinds or self.tags or self.pilot is not None):
+        if not (self.kinds or self.tags or self.pilot is not None or self.attributes):
             return False
-        return (
+        if not (
             (not self.kinds or unit.kind in self.kinds)
             and (not self.tags or bool(set(self.tags) & set(unit.tags)))
             and (self.pilot is None or unit.pilot == self.pilot)
-        )
+        ):
+            return False
+        unknown = False
+        for key, wanted in self.attributes.items():
+            have = (attributes or {}).get(key, unit.attributes.get(key))
+            if have is None:
+                unknown = True
+            elif have != wanted:
+                return False
+        return None if unknown else True
+
+    def matches(self, unit: Unit, attributes: Mapping[str, bool | None] | None = None) -> bool:
+        """True when ``unit`` is named here or meets every filter that is set."""
+        return self.state(unit, attributes) is True
 
 
 class Holders(Strict):
@@ -133,6 +221,25 @@ class EligibilityRule(str, Enum):
     deputy_or_above = "deputy_or_above"
     leadership_team = "leadership_team"
     principal = "principal"
+
+
+class Expansion(Strict):
+    """A later stage of a role's scope: from ``since`` it is set up in more units."""
+
+    since: dt.date = Field(description="从哪一天起扩大（含当日）。")
+    applies_to: Selector = Field(description="扩大后设这个职位的单位（全部，不只新增的）。")
+    text: Text = Field(description="文件中的说法，如“2023年，在全市各县（区）、各部门全面推行”。")
+    assumed: bool = Field(False, description="扩大的范围或日期是否为推定。")
+    assumption: str | None = Field(None, description="推定的理由。")
+    source: Clause
+
+    @model_validator(mode="after")
+    def _assumption_given(self) -> Expansion:
+        if not FIRST_YEAR <= self.since.year <= LAST_YEAR:
+            raise ValueError(f"日期 {self.since} 超出范围：应在 {FIRST_YEAR}—{LAST_YEAR} 年之间")
+        if self.assumed and not self.assumption:
+            raise ValueError("推定的扩大（assumed: true）须在 assumption 中说明推定的理由")
+        return self
 
 
 class Role(Strict):
@@ -156,10 +263,66 @@ class Role(Strict):
     qualification: str | None = Field(None, description="对成员资质的要求（如支撑团队）。")
     appointed_by: str | None = Field(None, description="任命机关；文件未规定为空。")
     filed_with: str | None = Field(None, description="备案机关；文件未规定为空。")
+    eligibility_strict: bool = Field(
+        False,
+        description="true：文件明确规定任职条件（不是“原则上”），职务明显不符时报错误；"
+        "false：只提问（警告）。",
+    )
     distinct_from: list[Id] = Field(default_factory=list, description="不得由同一人兼任的职位。")
+    distinct_assumed: bool = Field(
+        False,
+        description="true：分设是推定的（文件没有写明），同一人兼任只报警告；须写 distinct_assumption。",
+    )
+    distinct_assumption: str | None = Field(None, description="推定分设的理由。")
+    effective: Span | None = Field(None, description="职位适用的时间；不写即自文件印发起。")
+    expands: list[Expansion] = Field(
+        default_factory=list, description="此后扩大到的单位，如试点之后全面推行。"
+    )
     duties: str | None = None
     notes: list[str] = Field(default_factory=list, description="文件未说明之处、推定及其理由。")
     source: Clause
+
+    @model_validator(mode="after")
+    def _assumption_given(self) -> Role:
+        if self.distinct_assumed and not self.distinct_assumption:
+            raise ValueError(
+                "推定的分设（distinct_assumed: true）须在 distinct_assumption 中说明理由"
+            )
+        return self
+
+    def applies(
+        self,
+        unit: Unit,
+        day: dt.date | None = None,
+        attributes: Mapping[str, bool | None] | None = None,
+    ) -> bool | None:
+        """Whether the role is set up in ``unit`` on ``day`` (None: whenever).
+
+        None when it turns on an attribute of the unit nobody has stated.
+        """
+        if day is not None and self.effective is not None and not self.effective.contains(day):
+            return False
+        found = self.applies_to.state(unit, attributes)
+        for stage in self.expands:
+            if found is True:
+                break
+            if day is None or stage.since <= day:
+                later = stage.applies_to.state(unit, attributes)
+                found = later if later is not False else found
+        return found
+
+    def stage(self, unit: Unit, day: dt.date | None = None) -> Expansion | None:
+        """The expansion that brought ``unit`` in, when the first scope does not have it."""
+        if self.applies_to.matches(unit):
+            return None
+        return next(
+            (
+                x
+                for x in self.expands
+                if (day is None or x.since <= day) and x.applies_to.matches(unit)
+            ),
+            None,
+        )
 
 
 class Due(Strict):
@@ -242,8 +405,16 @@ class Obligation(Strict):
     id: Id
     title: Text = Field(description="事项名称（中文）。")
     owed_by: Selector = Field(description="承担这一事项的单位。")
+    owner_assumed: bool = Field(
+        False, description="承担单位是否为推定（文件没有写明由谁承担）；须写 owner_assumption。"
+    )
+    owner_assumption: str | None = Field(None, description="推定承担单位的理由。")
     role: Id | None = Field(None, description="由单位中哪一职位承担（如部门首席数据官）。")
     owed_to: str | None = Field(None, description="报送或备案对象；文件未说明为空。")
+    recipient_assumed: bool = Field(
+        False, description="报送对象是否为推定（文件没有写明报给谁）；须写 recipient_assumption。"
+    )
+    recipient_assumption: str | None = Field(None, description="推定报送对象的理由。")
     deliverable: Literal["form", "plan", "report", "summary", "appointment", "task"] = Field(
         description="form 附件表格、plan 实施方案、report 报告、summary 工作总结、"
         "appointment 任命或设立职位、task 工作任务。"
@@ -253,6 +424,20 @@ class Obligation(Strict):
     due_text: str | None = Field(None, description="无具体日期时文件的说法，如“持续推动”。")
     notes: list[str] = Field(default_factory=list)
     source: Clause
+
+    @model_validator(mode="after")
+    def _assumptions_given(self) -> Obligation:
+        if self.owner_assumed and not self.owner_assumption:
+            raise ValueError(
+                "推定的承担单位（owner_assumed: true）须在 owner_assumption 中说明理由"
+            )
+        if self.recipient_assumed and not self.recipient_assumption:
+            raise ValueError(
+                "推定的报送对象（recipient_assumed: true）须在 recipient_assumption 中说明理由"
+            )
+        if self.recipient_assumed and not self.owed_to:
+            raise ValueError("recipient_assumed: true 时须写 owed_to（推定的报送对象）")
+        return self
 
 
 class Column(Strict):
@@ -326,7 +511,9 @@ class Document(Strict):
     notice_title: str | None = None
     issuer: Text
     doc_number: str | None = Field(None, description="文号；文件未载明为空。")
-    issued: dt.date
+    issued: dt.date | None = Field(
+        description="印发日期 YYYY-MM-DD；文件未载明写 null（依赖印发日期的检查随之跳过）。"
+    )
     seed: str | None = Field(
         None,
         description="原文纯文本在 policies/sources/ 下的文件名（自定义方案：其文件夹的 sources/ 下）。",
@@ -362,6 +549,40 @@ class NamedOfficer(Strict):
     source: Clause
 
 
+class Attribute(Strict):
+    """A fact about a unit that decides which roles it has, declared once for the scheme."""
+
+    id: Id
+    name: Text = Field(description="属性的中文说法，如“设有信息化科室或下属信息化机构”。")
+    source: Clause
+
+
+class OpenList(Strict):
+    """A list of posts the document ends with 等: other posts of the same kind are allowed."""
+
+    category: Literal["officer", "contact", "support"] = Field(
+        description="另设的职位属于哪一类：officer、contact 或 support。"
+    )
+    roles: list[Id] = Field(min_length=1, description="文件在“等”之前列出的职位 id。")
+    applies_to: Selector = Field(description="可以另设职位的单位。")
+    source: Clause
+
+
+class Minimum(Strict):
+    """A count the members must reach among the units they choose (不少于3个县（市、区）)."""
+
+    id: Id
+    each: Selector | None = Field(
+        None,
+        description="对哪些单位分别计数（如各试点地级以上市），只数其下属单位（parent）；"
+        "不写即对全部名册合计。",
+    )
+    count: Selector = Field(description="计数的单位（如 kinds: [county]）：名册中列出的才算。")
+    min: int = Field(ge=1, le=MAX_HOLDERS, description="至少几个。")
+    text: Text = Field(description="文件原话，如“不少于3个县（市、区）”。")
+    source: Clause
+
+
 class Scheme(Strict):
     """One city's Chief Data Officer scheme."""
 
@@ -377,6 +598,15 @@ class Scheme(Strict):
     tasks: list[Entry] = Field(default_factory=list)
     mechanisms: list[Entry] = Field(default_factory=list)
     named_officers: list[NamedOfficer] = Field(default_factory=list)
+    attributes: list[Attribute] = Field(
+        default_factory=list, description="决定单位设哪些职位的属性（名册中由各单位写明）。"
+    )
+    open_lists: list[OpenList] = Field(
+        default_factory=list, description="文件以“等”结尾的职位列表：可另设同类职位（警告）。"
+    )
+    minimums: list[Minimum] = Field(
+        default_factory=list, description="成员所选单位的最少数量，如“不少于3个县（市、区）”。"
+    )
     silences: list[str] = Field(
         default_factory=list, description="文件未说明、工具也不推定的事项。"
     )
@@ -411,3 +641,21 @@ class Scheme(Strict):
     def select(self, selector: Selector) -> list[Unit]:
         """The units a selector picks, in the scheme's order."""
         return [u for u in self.units if selector.matches(u)]
+
+    def ancestors(self, unit: Unit, index: dict[str, Unit] | None = None) -> list[Unit]:
+        """The unit's parent, its parent's parent, … (a loop is cut where it closes).
+
+        ``index`` is :meth:`unit_index`, passed in by callers that ask for many units.
+        """
+        index = index if index is not None else self.unit_index()
+        out: list[Unit] = []
+        seen = {unit.name}
+        while unit.parent and unit.parent in index and index[unit.parent].name not in seen:
+            unit = index[unit.parent]
+            seen.add(unit.name)
+            out.append(unit)
+        return out
+
+    def attribute(self, attribute_id: str) -> Attribute | None:
+        """The attribute with this id, if any."""
+        return next((a for a in self.attributes if a.id == attribute_id), None)

@@ -22,6 +22,7 @@ def check_scheme(scheme: Scheme) -> list[Finding]:
         *check_text(scheme),
         *check_ids(scheme),
         *check_references(scheme),
+        *check_structure(scheme),
         *check_dates(scheme),
         *check_forms(scheme),
         *check_todo(scheme),
@@ -328,10 +329,99 @@ def check_references(scheme: Scheme) -> list[Finding]:
     return out
 
 
+def check_structure(scheme: Scheme) -> list[Finding]:
+    """Parents, attributes, open lists, minimums, later stages and strict eligibility."""
+    out: list[Finding] = []
+    index = scheme.unit_index()
+    declared = {a.id for a in scheme.attributes}
+
+    def attribute_refs(values: dict[str, bool], path: tuple[str | int, ...]) -> None:
+        for key in values:
+            if key not in declared:
+                out.append(
+                    error(
+                        "attribute-unknown",
+                        f"单位属性“{key}”未在 attributes 中定义",
+                        (*path, "attributes", key),
+                        did_you_mean(key, declared)
+                        or "在方案顶层的 attributes 中写明属性：id、name、source。",
+                    )
+                )
+
+    for i, unit in enumerate(scheme.units):
+        attribute_refs(unit.attributes, ("units", i))
+        if unit.parent is None:
+            continue
+        parent = index.get(unit.parent)
+        path: tuple[str | int, ...] = ("units", i, "parent")
+        if parent is None:
+            out.append(
+                error(
+                    "parent-unknown",
+                    f"{KIND_LABELS[unit.kind]}“{unit.name}”的上级单位“{unit.parent}”不在本方案的单位中",
+                    path,
+                    did_you_mean(unit.parent, index) or "上级单位也须列在 units 中。",
+                )
+            )
+        elif parent.name == unit.name or unit in scheme.ancestors(parent, index):
+            out.append(
+                error(
+                    "parent-loop",
+                    f"{KIND_LABELS[unit.kind]}“{unit.name}”的上级单位绕回了它自己",
+                    path,
+                    "parent 写直接上级，如街道写所在的区，区写所在的市。",
+                )
+            )
+    for i, role in enumerate(scheme.roles):
+        attribute_refs(role.applies_to.attributes, ("roles", i, "applies_to"))
+        for j, stage in enumerate(role.expands):
+            stage_path: tuple[str | int, ...] = ("roles", i, "expands", j, "applies_to")
+            out += _selector_findings(scheme, stage.applies_to, stage_path)
+            attribute_refs(stage.applies_to.attributes, stage_path)
+        if role.eligibility_strict and role.eligibility and "原则上" in role.eligibility:
+            out.append(
+                warning(
+                    "eligibility-in-principle",
+                    f"“{role.name}”的任职条件是“原则上……”，却写了 eligibility_strict: true",
+                    ("roles", i, "eligibility_strict"),
+                    "文件说“原则上”的，职务不符只应提问（警告）：删去 eligibility_strict。",
+                )
+            )
+    for i, ob in enumerate(scheme.obligations):
+        attribute_refs(ob.owed_by.attributes, ("obligations", i, "owed_by"))
+    role_ids = {r.id for r in scheme.roles}
+    for i, listed in enumerate(scheme.open_lists):
+        out += _selector_findings(scheme, listed.applies_to, ("open_lists", i, "applies_to"))
+        for j, role_id in enumerate(listed.roles):
+            if role_id not in role_ids:
+                out.append(
+                    error(
+                        "role-unknown",
+                        f"职位“{role_id}”未在 roles 中定义",
+                        ("open_lists", i, "roles", j),
+                        did_you_mean(role_id, role_ids),
+                    )
+                )
+    for i, minimum in enumerate(scheme.minimums):
+        out += _selector_findings(scheme, minimum.count, ("minimums", i, "count"))
+        if minimum.each is not None:
+            out += _selector_findings(scheme, minimum.each, ("minimums", i, "each"))
+    return out
+
+
 def check_dates(scheme: Scheme) -> list[Finding]:
     """Deadlines that contradict the document's own date of issue."""
     out: list[Finding] = []
     issued = scheme.document.issued
+    if issued is None:
+        return [
+            warning(
+                "issue-date-unknown",
+                "文件未载明印发日期：未检查期限是否早于印发日期",
+                ("document", "issued"),
+                "名册检查中依赖印发日期的各项（报送、任命日期是否早于印发）也将跳过。",
+            )
+        ]
     for i, ob in enumerate(scheme.obligations):
         if ob.due is None:
             continue

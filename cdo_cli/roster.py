@@ -98,6 +98,10 @@ class UnitEntry(_Strict):
     history: Annotated[list[PastHolder], BeforeValidator(_as_list)] = Field(
         default_factory=list, description="曾任人员（卸任后保留，由 cdo record appoint 维护）"
     )
+    attributes: Annotated[dict[str, bool | None], BeforeValidator(_empty)] = Field(
+        default_factory=dict,
+        description="本单位的属性（方案 attributes 所列），如 it_office: true；决定须设哪些职位；空着表示尚未写明",
+    )
     note: Blank = Field(None, description="备注")
 
 

@@ -7,28 +7,39 @@ the caller places them at file:line:column.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from .findings import Finding, Path_, error, warning
-from .policy import KIND_LABELS, EligibilityRule, Role, Scheme, Unit, UnitKind
+from .policy import KIND_LABELS, OpenList, Role, Scheme, Unit
 from .roster import Person, UnitEntry
 from .roster_loading import LoadedRoster
 from .suggest import did_you_mean
 from .text import CONTROL_HINT, control_message, controls, has_controls
 
 
-def check_roster(loaded: LoadedRoster) -> list[Finding]:
-    """Every cross-record finding for a roster whose shape is valid."""
+def check_roster(loaded: LoadedRoster, as_of: dt.date | None = None) -> list[Finding]:
+    """Every cross-record finding for a roster whose shape is valid, as of a date.
+
+    ``as_of`` None takes every unit and role in its widest scope, whatever the date.
+    """
+    from .roster_coverage import check_union
+
+    return [*check_own(loaded, as_of), *(f for _, f in check_union([loaded], as_of))]
+
+
+def check_own(loaded: LoadedRoster, as_of: dt.date | None = None) -> list[Finding]:
+    """The findings of one roster file alone: all but completeness and minimum counts,
+    which a scheme's rosters share (:func:`cdo_cli.roster_coverage.check_union`)."""
     return [
         *check_text(loaded),
-        *check_roles(loaded),
+        *check_scope(loaded, as_of),
+        *check_roles(loaded, as_of),
         *check_people(loaded),
         *check_filings(loaded),
         *check_history(loaded),
-        *check_completeness(loaded),
     ]
 
 
@@ -129,16 +140,17 @@ def _unit_text_findings(key: str, entry: UnitEntry | None) -> list[Finding]:
     return out
 
 
-def check_roles(loaded: LoadedRoster) -> list[Finding]:
+def check_roles(loaded: LoadedRoster, as_of: dt.date | None = None) -> list[Finding]:
     """Roles that do not exist, that a unit's kind cannot have, or with too many holders."""
     out: list[Finding] = []
     scheme = loaded.scheme
     for unit, key, entry in _units(loaded):
+        day = as_of if unit.in_force(as_of) else None  # a unit not yet in: its own finding
         for role_key, people in entry.officers.items():
             path = ("units", key, "officers", role_key)
             role = scheme.role(role_key)
-            if role is None or not role.applies_to.matches(unit):
-                out.append(role_problem(scheme, unit, role_key, path))
+            if role is None or role.applies(unit, day, entry.attributes) is False:
+                out.append(post_problem(scheme, unit, role_key, path, day, entry.attributes))
                 continue
             filled = [p for p in people if not p.is_blank()]
             if role.holders.max is not None and len(filled) > role.holders.max:
@@ -148,6 +160,89 @@ def check_roles(loaded: LoadedRoster) -> list[Finding]:
                         f"“{role.name}”最多{role.holders.max}名，这里填了{len(filled)}名",
                         path,
                         f"依据：{role.source.section}“{role.source.quote}”",
+                    )
+                )
+    return out
+
+
+def post_problem(
+    scheme: Scheme,
+    unit: Unit,
+    role_key: str,
+    path: Path_,
+    day: dt.date | None,
+    attributes: Mapping[str, bool | None],
+) -> Finding:
+    """Why a unit cannot hold ``role_key`` on ``day``: not yet (or no longer) in force, a
+    post beyond a list the document ends with 等 (a warning), or :func:`role_problem`."""
+    role = scheme.role(role_key)
+    if role is not None and role.applies(unit, None, attributes) is not False:
+        return _not_in_force(role, unit, day, path)
+    if role is None:
+        listed = open_list(scheme, unit)
+        # A key one letter off a known post is a typo, not a new post.
+        typo = difflib.get_close_matches(role_key, [r.id for r in scheme.roles], 1, 0.85)
+        if listed is not None and not typo:
+            names = "、".join(r.name for i in listed.roles if (r := scheme.role(i)) is not None)
+            return warning(
+                "role-unlisted",
+                f"“{role_key}”不是文件所列的岗位；文件所列为“{names}等”，可另设同类岗位",
+                path,
+                f"请核对是否确属同类岗位。依据：{listed.source.section}“{listed.source.quote}”",
+            )
+    return role_problem(scheme, unit, role_key, path)
+
+
+def open_list(scheme: Scheme, unit: Unit) -> OpenList | None:
+    """The list ending with 等 that lets ``unit`` set up posts beyond those named, if any."""
+    return next((o for o in scheme.open_lists if o.applies_to.matches(unit)), None)
+
+
+def _not_in_force(role: Role, unit: Unit, day: dt.date | None, path: Path_) -> Finding:
+    if role.effective is not None and day is not None and not role.effective.contains(day):
+        when = role.effective.outside(day)
+    else:  # in only from a later stage of the role's scope
+        stage = role.stage(unit)
+        note = (stage.text + ("，推定" if stage.assumed else "")) if stage else ""
+        when = f"自 {stage.since} 起才适用（{note}），截至 {day} 尚未开始" if stage else ""
+    return warning(
+        "not-in-force",
+        f"{KIND_LABELS[unit.kind]}“{unit.name}”的“{role.name}”{when}",
+        path,
+        "请核对日期（cdo validate --as-of 日期）；名册可以提前填写，已不再设立的职位可移入 history。",
+    )
+
+
+def check_scope(loaded: LoadedRoster, as_of: dt.date | None = None) -> list[Finding]:
+    """Units listed before (or after) the dates they are in scope, and unknown attributes."""
+    out: list[Finding] = []
+    scheme = loaded.scheme
+    declared = {a.id for a in scheme.attributes}
+    for unit, key, entry in _units(loaded):
+        if as_of is not None and unit.effective is not None and not unit.in_force(as_of):
+            out.append(
+                warning(
+                    "not-in-force",
+                    f"{KIND_LABELS[unit.kind]}“{unit.name}”不在方案范围内："
+                    f"{unit.effective.outside(as_of)}",
+                    ("units", key),
+                    "请核对日期（cdo validate --as-of 日期）；名册可以提前填写。",
+                )
+            )
+        for name in entry.attributes:
+            if name not in declared:
+                out.append(
+                    error(
+                        "attribute-unknown",
+                        f"“{name}”不是本方案的单位属性",
+                        ("units", key, "attributes", name),
+                        did_you_mean(name, declared)
+                        or (
+                            "本方案的单位属性："
+                            + "、".join(f"{a.id}（{a.name}）" for a in scheme.attributes)
+                            if scheme.attributes
+                            else "本方案没有单位属性：请删去 attributes。"
+                        ),
                     )
                 )
     return out
@@ -190,9 +285,7 @@ def check_people(loaded: LoadedRoster) -> list[Finding]:
                     continue
                 if person.name:
                     posts.setdefault(person.name, []).append((role, path))
-                question = eligibility_question(role, person.title)
-                if question:
-                    out.append(warning("eligibility-question", question, (*path, "title")))
+                out += _eligibility(role, person.title, (*path, "title"))
                 if role.category == "support" and role.qualification and not person.qualification:
                     out.append(
                         warning(
@@ -207,24 +300,57 @@ def check_people(loaded: LoadedRoster) -> list[Finding]:
             for role, path in held:
                 for other, _ in held:
                     pair = frozenset((role.id, other.id))
-                    apart = other.id in role.distinct_from or role.id in other.distinct_from
-                    if role.id == other.id or not apart or pair in reported:
+                    sides = [
+                        r for r, o in ((role, other), (other, role)) if o.id in r.distinct_from
+                    ]
+                    if role.id == other.id or not sides or pair in reported:
                         continue
                     reported.add(pair)
-                    out.append(
-                        error(
-                            "posts-kept-apart",
-                            f"“{name}”同时担任“{role.name}”和“{other.name}”，方案要求分设",
-                            (*path, "name"),
-                            _apart_reason(role, other),
-                        )
-                    )
+                    out.append(_kept_apart(name, role, other, sides, (*path, "name")))
     return out
 
 
-def _apart_reason(role: Role, other: Role) -> str:
-    notes = [n for n in (*role.notes, *other.notes) if "推定" in n and ("兼" in n or "同一" in n)]
-    return notes[0] if notes else f"依据：{role.source.section}“{role.source.quote}”"
+def _kept_apart(name: str, role: Role, other: Role, sides: list[Role], path: Path_) -> Finding:
+    """Two posts one person holds that the scheme keeps apart: an error where the document
+    says so, a warning where the scheme only assumes it (every side marks it assumed)."""
+    stated = [r for r in sides if not r.distinct_assumed]
+    if stated:
+        message = f"“{name}”同时担任“{role.name}”和“{other.name}”，方案要求分设"
+        notes = [
+            n for n in (*role.notes, *other.notes) if "推定" in n and ("兼" in n or "同一" in n)
+        ]
+        reason = (
+            notes[0] if notes else f"依据：{stated[0].source.section}“{stated[0].source.quote}”"
+        )
+        return error("posts-kept-apart", message, path, reason)
+    return warning(
+        "posts-kept-apart",
+        f"“{name}”同时担任“{role.name}”和“{other.name}”，方案推定二者分设（推定），请核对",
+        path,
+        f"推定的理由：{sides[0].distinct_assumption}",
+    )
+
+
+def _eligibility(role: Role, title: str | None, path: Path_) -> list[Finding]:
+    """A question about a 职务, or an error where the document's rule is firm (not 原则上)
+    and the words plainly do not meet it."""
+    from .eligibility import judge
+
+    verdict = judge(role, title)
+    if verdict is None:
+        return []
+    if verdict.why and role.eligibility_strict:
+        need = role.eligibility or role.eligibility_rule.value
+        return [
+            error(
+                "eligibility-mismatch",
+                f"{verdict.why}，不符合文件规定的“{need}”",
+                path,
+                f"依据：{role.source.section}“{role.source.quote}”；如确属例外，请在 note 中说明。",
+            )
+        ]
+    hint = "文件规定为“原则上”，可有例外。" if "原则上" in (role.eligibility or "") else None
+    return [warning("eligibility-question", verdict.question, path, hint)]
 
 
 # A name longer than this is no person's name (the longest names in use, written with
@@ -364,50 +490,6 @@ def _plain_mobile(text: str) -> bool:
     return bool(general.fullmatch(text) and mobile.fullmatch(text) and not prefix.match(text))
 
 
-# Words that name a rank or a specialist title, not a leadership post. Longest first, so
-# that "主任科员" is taken as a rank before "主任" could be read as a post.
-_RANKS = [
-    "一级调研员", "二级调研员", "三级调研员", "四级调研员", "调研员",
-    "一级主任科员", "二级主任科员", "三级主任科员", "四级主任科员", "主任科员",
-    "一级科员", "二级科员", "科员", "办事员", "巡视员", "主任督学", "督学",
-    "总规划师", "总经济师", "总工程师", "总会计师", "总师",
-]  # fmt: skip
-_POSTS = re.compile(
-    r"(局长|区长|县长|市长|镇长|主任|书记|常委|部长|秘书长|党组成员|党委委员|党工委委员|"
-    r"院长|庭长|主席|总经理|董事长|大队长|队长|政委|处长|关长|行长|领导|班子成员|委员)"
-)
-_RULE_WORDS = {
-    EligibilityRule.deputy_or_above: "行政副职及以上领导",
-    EligibilityRule.leadership: "领导",
-    EligibilityRule.leadership_team: "领导班子成员",
-    EligibilityRule.principal: "主要领导（正职）",
-}
-
-
-def eligibility_question(role: Role, title: str | None) -> str | None:
-    """A question for a person when a 职务 does not obviously meet the role's eligibility."""
-    if role.eligibility_rule is EligibilityRule.none:
-        return None
-    need = f"“{role.eligibility or _RULE_WORDS[role.eligibility_rule]}”"
-    if not title:
-        return f"未填写职务，无法判断是否符合{need}，请补充"
-    rest = title
-    ranks: list[str] = []
-    for rank in _RANKS:
-        if rank in rest:
-            ranks.append(rank)
-            rest = rest.replace(rank, "、")
-    posts = list(_POSTS.finditer(rest))
-    if ranks and not posts:
-        return f"“{title}”中的“{ranks[0]}”是职级或专业职务而非领导职务，是否符合{need}？请人工确认"
-    if not posts:
-        return f"从职务“{title}”看不出是否符合{need}，请人工确认"
-    deputy_only = all(m.start() > 0 and rest[m.start() - 1] == "副" for m in posts)
-    if role.eligibility_rule is EligibilityRule.principal and deputy_only:
-        return f"“{title}”看起来是副职，是否符合{need}？请人工确认"
-    return None
-
-
 def check_filings(loaded: LoadedRoster) -> list[Finding]:
     """Filings for duties a unit does not owe, with bad periods, or dated before the scheme."""
     out: list[Finding] = []
@@ -430,7 +512,7 @@ def check_filings(loaded: LoadedRoster) -> list[Finding]:
                         f"本单位承担的事项：{'、'.join(owed)}" if owed else None,
                     )
                 )
-            if filing.date < issued:
+            if issued is not None and filing.date < issued:
                 out.append(
                     error(
                         "filing-before-issue",
@@ -486,6 +568,8 @@ def check_history(loaded: LoadedRoster) -> list[Finding]:
     out: list[Finding] = []
     scheme = loaded.scheme
     issued = scheme.document.issued
+    if issued is None:
+        out += _issue_date_unknown(loaded)
     for unit, key, entry in _units(loaded):
         for role_key, people in entry.officers.items():
             for i, person in enumerate(people):
@@ -494,8 +578,10 @@ def check_history(loaded: LoadedRoster) -> list[Finding]:
         for i, past in enumerate(entry.history):
             path = ("units", key, "history", i)
             role = scheme.role(past.role)
-            if role is None or not role.applies_to.matches(unit):
-                out.append(role_problem(scheme, unit, past.role, (*path, "role")))
+            if role is None or role.applies(unit, None, entry.attributes) is False:
+                problem = post_problem(scheme, unit, past.role, (*path, "role"), None, {})
+                if problem.code != "role-unlisted":  # a post beyond 等: said where it is held
+                    out.append(problem)
             out += _appointed_before_issue(past.appointed, issued, (*path, "appointed"))
             if past.appointed is not None and past.ended < past.appointed:
                 out.append(
@@ -506,7 +592,7 @@ def check_history(loaded: LoadedRoster) -> list[Finding]:
                         "请核对日期：ended 是卸任（免职）日期，appointed 是任命日期。",
                     )
                 )
-            elif past.ended < issued:
+            elif issued is not None and past.ended < issued:
                 out.append(
                     error(
                         "history-dates",
@@ -518,8 +604,28 @@ def check_history(loaded: LoadedRoster) -> list[Finding]:
     return out
 
 
-def _appointed_before_issue(day: dt.date | None, issued: dt.date, path: Path_) -> list[Finding]:
-    if day is None or day >= issued:
+def _issue_date_unknown(loaded: LoadedRoster) -> list[Finding]:
+    """Said once, when the roster has dates that would be checked against the issue date."""
+    dated = any(
+        e.filings or e.history or any(p.appointed for ps in e.officers.values() for p in ps)
+        for _, (_, e) in loaded.entries.items()
+    )
+    if not dated:
+        return []
+    return [
+        warning(
+            "issue-date-unknown",
+            "方案未载明印发日期：未检查报送、任命、卸任日期是否早于印发日期",
+            ("scheme",),
+            "方案文件的 document.issued 为空（文件未载明）；其余检查照常进行。",
+        )
+    ]
+
+
+def _appointed_before_issue(
+    day: dt.date | None, issued: dt.date | None, path: Path_
+) -> list[Finding]:
+    if day is None or issued is None or day >= issued:
         return []
     return [
         error(
@@ -529,76 +635,3 @@ def _appointed_before_issue(day: dt.date | None, issued: dt.date, path: Path_) -
             "方案印发后才设立这一职位，请核对日期。",
         )
     ]
-
-
-@dataclass(frozen=True)
-class UnitState:
-    """How complete one unit's entry is."""
-
-    unit: Unit
-    state: str  # complete | incomplete | missing
-    missing_roles: tuple[Role, ...]
-
-
-def unit_states(loaded: LoadedRoster) -> list[UnitState]:
-    """Completeness of every unit that must have some role."""
-    states: list[UnitState] = []
-    for unit in loaded.scheme.units:
-        required = [r for r in loaded.scheme.roles if r.required and r.applies_to.matches(unit)]
-        if not required:
-            continue
-        if loaded.entry(unit) is None:
-            states.append(UnitState(unit, "missing", tuple(required)))
-            continue
-        if unit.name in loaded.invalid:
-            states.append(UnitState(unit, "incomplete", ()))
-            continue
-        short = tuple(
-            r for r in required if len(loaded.holders(unit, r.id)) < max(r.holders.min, 1)
-        )
-        states.append(UnitState(unit, "incomplete" if short else "complete", short))
-    return states
-
-
-def check_completeness(loaded: LoadedRoster) -> list[Finding]:
-    """Units in scope with no entry, and required roles left blank."""
-    out: list[Finding] = []
-    for state in unit_states(loaded):
-        names = "、".join(r.name for r in state.missing_roles)
-        if state.state == "missing":
-            out.append(
-                warning(
-                    "unit-missing",
-                    f"“{state.unit.name}”在方案范围内，但名册中没有这个单位（需设：{names}）",
-                    ("units",),
-                    "可运行 cdo init 生成包含全部单位的模板。",
-                )
-            )
-        elif state.state == "incomplete":
-            key = loaded.entries[state.unit.name][0]
-            for role in state.missing_roles:
-                entry = loaded.entries[state.unit.name][1]
-                path: tuple[str | int, ...] = ("units", key)
-                if role.id in entry.officers:
-                    path = (*path, "officers", role.id)
-                out.append(
-                    warning(
-                        "role-missing",
-                        f"“{state.unit.name}”的“{role.name}”尚未填写",
-                        path,
-                        f"依据：{role.source.section}“{role.source.quote}”",
-                    )
-                )
-    return out
-
-
-def summary(loaded: LoadedRoster) -> dict[str, dict[str, int]]:
-    """Per unit kind (Chinese label): how many units are complete, incomplete, missing."""
-    out: dict[str, dict[str, int]] = {}
-    order = list(UnitKind)
-    for state in sorted(unit_states(loaded), key=lambda s: order.index(s.unit.kind)):
-        row = out.setdefault(
-            KIND_LABELS[state.unit.kind], {"complete": 0, "incomplete": 0, "missing": 0}
-        )
-        row[state.state] += 1
-    return out

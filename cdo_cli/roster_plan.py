@@ -307,7 +307,7 @@ def plan_import(
             if unit is None:
                 continue
             role = scheme.role(record.role)
-            if role is None or not role.applies_to.matches(unit):
+            if role is None or role.applies(unit) is False:  # any stage, any attribute
                 found = role_problem(scheme, unit, record.role)
                 problem(found.message, found.hint, record.where)
                 continue
@@ -361,7 +361,7 @@ def _covered_roles(scheme: Scheme, unit: Unit, form_id: str | None) -> list[str]
     or all (a spreadsheet)."""
     form = scheme.form(form_id) if form_id else None
     if form is None:
-        return [r.id for r in scheme.roles if r.applies_to.matches(unit)]
+        return [r.id for r in scheme.roles if r.applies(unit) is not False]
     return [s.role for s in form.sections if s.role is not None]
 
 

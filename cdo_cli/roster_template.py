@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import unicodedata
 
@@ -29,8 +30,12 @@ def _scalar(value: str) -> str:
     return json_safe(json.dumps(value, ensure_ascii=False))
 
 
-def roster_template(scheme: Scheme, schema_ref: str) -> str:
-    """The text of a starting roster for ``scheme``, filled where the document names officers."""
+def roster_template(scheme: Scheme, schema_ref: str, as_of: dt.date | None = None) -> str:
+    """The text of a starting roster for ``scheme``, filled where the document names officers.
+
+    With ``as_of``, only the units and roles in scope on that date; a role that turns on
+    an attribute of the unit is listed with a comment saying so.
+    """
     doc = scheme.document
     lines = [
         f"# yaml-language-server: $schema={schema_ref}",
@@ -38,7 +43,7 @@ def roster_template(scheme: Scheme, schema_ref: str) -> str:
         visible(f"# {scheme.city}首席数据官名册"),
         visible(
             f"# 依据：{doc.doc_number + ' ' if doc.doc_number else ''}《{doc.title}》"
-            f"（{doc.issued.isoformat()}）"
+            f"（{doc.issued.isoformat() if doc.issued else '未载明印发日期'}）"
         ),
         "# 填写说明：",
         "#   每个单位下 officers 按职位填写人员（姓名、职务、电话等），留空表示尚未确定；",
@@ -54,25 +59,47 @@ def roster_template(scheme: Scheme, schema_ref: str) -> str:
     named = {(index[u].name if u in index else u, r): o for (u, r), o in named.items()}
     kind = None
     for unit in scheme.units:
-        roles = [r for r in scheme.roles if r.applies_to.matches(unit)]
+        if not unit.in_force(as_of):
+            continue
+        roles = [r for r in scheme.roles if r.applies(unit, as_of) is not False]
         duties = [o for o in scheme.obligations if o.owed_by.matches(unit) and o.due is not None]
         if not roles and not duties:
             continue
         if unit.kind != kind:
             kind = unit.kind
             lines.append(f"  # ———— {KIND_LABELS[kind]} ————")
-        lines += _unit_block(unit, roles, named, [o.id for o in duties])
+        lines += _unit_block(unit, roles, named, [o.id for o in duties], scheme)
     return "\n".join(lines) + "\n"
 
 
 def _unit_block(
-    unit: Unit, roles: list[Role], named: dict[tuple[str, str], NamedOfficer], duties: list[str]
+    unit: Unit,
+    roles: list[Role],
+    named: dict[tuple[str, str], NamedOfficer],
+    duties: list[str],
+    scheme: Scheme,
 ) -> list[str]:
     lines = [f"  {_scalar(unit.name)}:"]
+    asked = [
+        a
+        for a in scheme.attributes
+        if a.id not in unit.attributes
+        and any(r.applies(unit) is None and a.id in _attribute_keys(r) for r in roles)
+    ]
+    if asked:
+        lines.append("    attributes:")
+        for attribute in asked:
+            lines.append(visible(f"      # {attribute.name}？填 true 或 false，决定须设哪些职位"))
+            lines.append(f"      {attribute.id}:")
     if roles:
         lines.append("    officers:")
     for role in roles:
         need = "必设" if role.required else "可设"
+        if role.applies(unit) is None:
+            need = "视单位属性而定"
+        stage = role.stage(unit)
+        if stage is not None:
+            need += f"，{stage.since} 起" + ("，推定" if stage.assumed else "")
         count = f"{role.holders.max}名" if role.holders.max else "人数不限"
         lines.append(visible(f"      # {role.name}（{need}，{count}）" + (
             f"：{role.eligibility}" if role.eligibility else ""
@@ -95,6 +122,13 @@ def _unit_block(
             f"    filings: []  # 已报送的事项，如 - {{obligation: {duties[0]}, date: YYYY-MM-DD}}"
         )
     return lines
+
+
+def _attribute_keys(role: Role) -> set[str]:
+    return {
+        *role.applies_to.attributes,
+        *(k for x in role.expands for k in x.applies_to.attributes),
+    }
 
 
 def _pad(text: str, width: int) -> str:

@@ -35,6 +35,15 @@ def roster_schema(scheme: Scheme | None = None) -> dict[str, Any]:
         officers["description"] += "：" + "；".join(f"{r.id} = {r.name}" for r in scheme.roles)
         defs["Filing"]["properties"]["obligation"]["enum"] = [o.id for o in scheme.obligations]
         defs["PastHolder"]["properties"]["role"]["enum"] = [r.id for r in scheme.roles]
+        if scheme.attributes:
+            attributes = defs["UnitEntry"]["properties"]["attributes"]
+            attributes["propertyNames"] = {"enum": [a.id for a in scheme.attributes]}
+            attributes["description"] += "：" + "；".join(
+                f"{a.id} = {a.name}" for a in scheme.attributes
+            )
+        if scheme.open_lists:
+            # Posts the document ends with 等 may be named freely: only list the known ones.
+            del officers["propertyNames"]
     return {"$schema": DRAFT, "$id": "cdo-roster.schema.json", **schema}
 
 

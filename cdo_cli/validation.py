@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CdoError, UnreadableError
-from .findings import Finding, Severity
+from .findings import Finding, Severity, place
 from .text import visible
 
 if TYPE_CHECKING:
@@ -32,20 +32,46 @@ class ValidationResult:
 
 
 def validate_files(paths: list[Path], workspace: Workspace) -> ValidationResult:
-    """Validate each roster; a file that cannot be read is kept aside, the others still run."""
-    from .roster_checks import summary
+    """Validate each roster (a folder stands for its .yaml files); a file that cannot be
+    read is kept aside, the others still run.
+
+    Rosters of one scheme are checked together: completeness and minimum counts over
+    all of them, and a unit listed in two of them is a duplicate.
+    """
+    from .roster_coverage import check_union, summary
+    from .workspace import RosterCheck, roster_paths
 
     result = ValidationResult()
-    for path in paths:
+    checks: list[RosterCheck] = []
+    for given in paths:
         try:
-            check = workspace.check_roster(path)
+            for path in roster_paths(given):
+                try:
+                    checks.append(workspace.check_roster(path))
+                except UnreadableError as exc:
+                    result.unreadable.append(exc)
         except UnreadableError as exc:
             result.unreadable.append(exc)
-            continue
+    groups: dict[str, list[RosterCheck]] = {}
+    for check in checks:
         result.files.append(check.name)
         if check.roster is not None:
-            result.summaries[check.name] = summary(check.roster)
-        result.findings += check.findings
+            groups.setdefault(check.roster.scheme.id, []).append(check)
+    shared: dict[int, list[Finding]] = {}
+    for group in groups.values():
+        rosters = [c.roster for c in group if c.roster is not None]
+        names = "、".join(r.name for r in rosters)
+        result.summaries[names] = summary(rosters, workspace.as_of)
+        if len(group) == 1:
+            continue
+        for roster, finding in check_union(rosters, workspace.as_of):
+            shared.setdefault(id(roster), []).append(finding)
+    for check in checks:
+        if check.roster is None or len(groups[check.roster.scheme.id]) == 1:
+            result.findings += check.findings
+        else:
+            result.findings += check.own
+            result.findings += place(check.roster.source, shared.get(id(check.roster), []))
     return result
 
 

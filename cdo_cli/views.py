@@ -128,7 +128,7 @@ def scheme_list_table(rows: list[tuple[str, Scheme | None, str, Finding | None]]
             scheme.id,
             scheme.city,
             scheme.document.doc_number or "（无文号）",
-            scheme.document.issued.isoformat(),
+            scheme.document.issued.isoformat() if scheme.document.issued else "未载明",
             str(len(scheme.units)),
             str(len(scheme.roles)),
             str(len(scheme.obligations)),
@@ -167,7 +167,8 @@ def scheme_view(scheme: Scheme) -> str:
     head = Text()
     head.append(f"{doc.title}\n", style="bold")
     head.append(
-        f"{doc.issuer}　{doc.doc_number or '（文件未载明文号）'}　{doc.issued.isoformat()}印发\n"
+        f"{doc.issuer}　{doc.doc_number or '（文件未载明文号）'}　"
+        f"{doc.issued.isoformat() + '印发' if doc.issued else '（文件未载明印发日期）'}\n"
     )
     if doc.implements:
         refs = "；".join(f"《{r.title}》{r.doc_number or ''}" for r in doc.implements)

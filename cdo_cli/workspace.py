@@ -6,13 +6,37 @@ nothing below it reads a path it was not given.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CdoError, ExitCode
+from .errors import CdoError, ExitCode, UnreadableError
 from .findings import Finding, Severity, place
 from .policy_loading import Registry
 from .roster_loading import LoadedRoster, load_roster
+
+
+def roster_paths(path: Path) -> list[Path]:
+    """The roster files ``path`` stands for: itself, or a folder's .yaml files (not its
+    sub-folders), in name order. A folder with none is UnreadableError (exit 2)."""
+    try:
+        if not stat.S_ISDIR(os.stat(path).st_mode):
+            return [path]
+        found = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
+        )
+    except (OSError, ValueError):  # too long, NUL, gone: reading the file says what is wrong
+        return [path]
+    if not found:
+        raise UnreadableError(
+            f"文件夹 {path} 中没有名册文件（.yaml）",
+            hint="给出名册文件，或放有名册（.yaml）的文件夹。",
+        )
+    return found
 
 
 class RosterInvalidError(CdoError):
@@ -39,6 +63,9 @@ class RosterCheck:
     name: str
     roster: LoadedRoster | None
     findings: list[Finding]
+    # The findings of this file alone, without those its scheme's rosters share
+    # (completeness, minimum counts): several files of one scheme are checked together.
+    own: list[Finding] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -48,22 +75,33 @@ class RosterCheck:
 
 @dataclass
 class Workspace:
-    """Schemes and rosters for one command, each loaded once."""
+    """Schemes and rosters for one command, each loaded once.
+
+    ``as_of`` is the date the schemes are read as of (units and roles with dates of their
+    own); None takes every unit and role in its widest scope.
+    """
 
     registry: Registry
+    as_of: dt.date | None = None
     _rosters: dict[Path, RosterCheck] = field(default_factory=dict)
 
     def check_roster(self, path: Path) -> RosterCheck:
         """Read a roster and run every check on it (UnreadableError if it cannot be read)."""
         if path not in self._rosters:
             from .loading import display_name
-            from .roster_checks import check_roster
+            from .roster_checks import check_own
+            from .roster_coverage import check_union
 
-            loaded, findings = load_roster(path, self.registry)
+            loaded, own = load_roster(path, self.registry)
+            findings = own
             if loaded is not None:
-                findings += place(loaded.source, check_roster(loaded))
+                checked = check_own(loaded, self.as_of)
+                shared = [f for _, f in check_union([loaded], self.as_of)]
+                placed = place(loaded.source, checked + shared)  # positions found once
+                own = own + placed[: len(checked)]
+                findings = own + placed[len(checked) :]
             name = loaded.name if loaded is not None else display_name(path)
-            self._rosters[path] = RosterCheck(path, name, loaded, findings)
+            self._rosters[path] = RosterCheck(path, name, loaded, findings, own)
         return self._rosters[path]
 
     def valid_roster(self, path: Path) -> LoadedRoster:

@@ -49,6 +49,87 @@ units:
 """
 SAFETY_BUREAU = ROSTER[ROSTER.index("  市公安局:\n") :]
 
+# The test schemes (tests/schemes/, see its README) show rules the shipped schemes do not
+# have; their rosters are checked with --policies tests/schemes, on a fixed date.
+TEST_SCHEMES = ROOT / "tests" / "schemes"
+TEST_ROSTERS = {
+    # 青溪市 chose three counties and five departments: every minimum is met
+    "lingnan": """\
+scheme: lingnan_pilot
+units:
+  青溪市:
+    officers:
+      city_cdo: {name: 王一, title: 副市长}
+  东湖区:
+    officers:
+      county_cdo: {name: 钱五, title: 副区长}
+  西湖区:
+    officers:
+      county_cdo: {name: 孙六, title: 副区长}
+  南山县:
+    officers:
+      county_cdo: {name: 周七, title: 副县长}
+  青溪市公安局: {officers: {dept_cdo: {name: 李二, title: 副局长}}}
+  青溪市教育局: {officers: {dept_cdo: {name: 张三, title: 党组成员}}}
+  青溪市自然资源局: {officers: {dept_cdo: {name: 吴八, title: 局长}}}
+  青溪市卫生健康局: {officers: {dept_cdo: {name: 郑九, title: 副局长}}}
+  青溪市交通运输局: {officers: {dept_cdo: {name: 冯十, title: 副局长}}}
+  沙园街道:
+    officers:
+      liaison: {name: 陈一, title: 科员}
+""",
+    # as of 2022-06-01: 西湖区 has joined, the pilot liaison has ended
+    "growth": """\
+scheme: qingxi_growth
+units:
+  青溪市人民政府:
+    officers:
+      city_cdo: {name: 王一, title: 副市长}
+  东湖区:
+    officers:
+      county_cdo: {name: 钱五, title: 副区长}
+  西湖区:
+    officers:
+      county_cdo: {name: 孙六, title: 副区长}
+  市公安局:
+    officers:
+      dept_cdo: {name: 李二, title: 副局长}
+""",
+    # no dates anywhere: the scheme has no issue date to check them against
+    "depts": """\
+scheme: qingxi_depts
+units:
+  区公安分局:
+    officers:
+      dept_cdo: {name: 王一, title: 局长}
+      data_specialist: {name: 李二, title: 科员}
+  区教育局:
+    attributes: {it_office: false}
+    officers:
+      data_specialist: {name: 张三, title: 科员}
+""",
+}
+TEST_ROSTERS["growth-early"] = """\
+scheme: qingxi_growth
+units:
+  青溪市人民政府:
+    officers:
+      city_cdo: {name: 王一, title: 副市长}
+  东湖区:
+    officers:
+      county_cdo: {name: 钱五, title: 副区长}
+      pilot_liaison: {name: 周七, title: 科员}
+  市公安局:
+    officers:
+      dept_cdo: {name: 李二, title: 副局长}
+      pilot_liaison: {name: 吴八, title: 科员}
+  市教育局:
+    officers:
+      dept_cdo: {name: 张三, title: 副局长}
+      pilot_liaison: {name: 郑九, title: 科员}
+"""
+AS_OF = {"growth": "2022-06-01", "growth-early": "2021-06-01"}
+
 
 @dataclass(frozen=True)
 class Case:
@@ -94,21 +175,32 @@ def _line(text: str, at: str, start: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+def _is_roster(base: str) -> bool:
+    return base == "roster" or base.startswith("roster:")
+
+
 def _base_text(base: str) -> str:
     if base == "roster":
         return ROSTER
-    return (ROOT / "policies" / f"{base}.yaml").read_text(encoding="utf-8")
+    if base.startswith("roster:"):
+        return TEST_ROSTERS[base.removeprefix("roster:")]
+    folder = TEST_SCHEMES if (TEST_SCHEMES / f"{base}.yaml").is_file() else ROOT / "policies"
+    return (folder / f"{base}.yaml").read_text(encoding="utf-8")
 
 
 def _command(base: str, path: Path) -> list[str]:
     if base == "roster":
         return ["validate", str(path), "--format", "json"]
+    if _is_roster(base):
+        as_of = AS_OF.get(base.removeprefix("roster:"), "2024-01-01")
+        return ["--policies", str(TEST_SCHEMES), "validate", str(path), "--format", "json",
+                "--as-of", as_of]  # fmt: skip
     return ["policy", "check", str(path), "--format", "json"]
 
 
 def _run(base: str, text: str, folder: Path) -> tuple[int, list[dict[str, Any]]]:
     """Write the file where its kind belongs and run its command: (exit code, findings)."""
-    name = "roster.yaml" if base == "roster" else f"{base}.yaml"
+    name = "roster.yaml" if _is_roster(base) else f"{base}.yaml"
     path = folder / name
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(app, _command(base, path), catch_exceptions=False)
@@ -292,6 +384,25 @@ SCHEME_CASES = [
     Case("role picks the government and departments", "selector-broad", W,
          ("roles", 0, "applies_to"), "applies_to:\n      kinds: [government", "还选中了政府部门",
          edits=(("      units:\n        - 普宁市人民政府\n", "      kinds: [government, department]\n"),)),
+    # -- the scheme model (issue 11): parents, attributes, strictness, an unknown issue date
+    Case("parent not in the scheme", "parent-unknown", E, ("units", 12, "parent"), "parent: 东湖县",
+         "街道“沙园街道”的上级单位“东湖县”不在本方案的单位中", base="lingnan_pilot", hint="东湖区",
+         edits=(("    parent: 东湖区\n", "    parent: 东湖县\n"),)),
+    Case("parents in a loop", "parent-loop", E, ("units", 2, "parent"), "parent: 沙园街道",
+         "县（市、区）“东湖区”的上级单位绕回了它自己", base="lingnan_pilot",
+         edits=(("{name: 东湖区, kind: county, parent: 青溪市", "{name: 东湖区, kind: county, parent: 沙园街道"),)),
+    Case("selector on an undeclared attribute", "attribute-unknown", E,
+         ("roles", 0, "applies_to", "attributes", "it_ofice"), "it_ofice", "单位属性“it_ofice”未在 attributes 中定义",
+         base="qingxi_depts", hint="it_office",
+         edits=(("attributes: {it_office: true}}", "attributes: {it_ofice: true}}"),)),
+    Case("strict where the document says 原则上", "eligibility-in-principle", W,
+         ("roles", 2, "eligibility_strict"), "eligibility_strict: true", "任职条件是“原则上……”",
+         base="lingnan_pilot",
+         edits=(("    eligibility_rule: leadership_team\n",
+                 "    eligibility_rule: leadership_team\n    eligibility_strict: true\n"),)),
+    Case("no issue date", "issue-date-unknown", W, ("document", "issued"), "issued: null",
+         "文件未载明印发日期：未检查期限是否早于印发日期", absent=("due-before-issue",),
+         edits=(("  issued: 2023-10-24\n", "  issued: null\n"),)),
 ]  # fmt: skip
 
 # ---------------------------------------------------------------- rosters
@@ -357,9 +468,49 @@ ROSTER_CASES = [
     Case("a name far too long", "name-too-long", W, (*_OFFICER, "dept_cdo", 0, "name"),
          "张三" * 21, "姓名有 42 个字符", base="roster",
          edits=(("name: 张三", "name: " + "张三" * 21),)),
-    Case("one person, posts kept apart", "posts-kept-apart", E,
-         (*_OFFICER, "dept_cdo", 0, "name"), "dept_cdo:", "“张三”同时担任“市直部门首席数据官”和“工作联系人”",
-         base="roster", edits=(("name: 李四", "name: 张三"),)),
+    Case("one person, posts kept apart by assumption", "posts-kept-apart", W,
+         (*_OFFICER, "dept_cdo", 0, "name"), "dept_cdo:",
+         "“张三”同时担任“市直部门首席数据官”和“工作联系人”，方案推定二者分设（推定）",
+         base="roster", hint="推定的理由", edits=(("name: 李四", "name: 张三"),)),
+    Case("one person, posts the document keeps apart", "posts-kept-apart", E,
+         ("units", "区公安分局", "officers", "dept_cdo", 0, "name"), "dept_cdo:",
+         "“王一”同时担任“部门首席数据官”和“数据专员”，方案要求分设", base="roster:depts",
+         hint="数据专员不得由首席数据官兼任", edits=(("name: 李二", "name: 王一"),)),
+    Case("a deputy where the document says 主要负责同志", "eligibility-mismatch", E,
+         ("units", "区公安分局", "officers", "dept_cdo", 0, "title"), "副局长",
+         "“副局长”看起来是副职或班子成员，不是正职，不符合文件规定的“由本部门主要负责同志兼任”",
+         base="roster:depts", edits=(("title: 局长", "title: 副局长"),)),
+    Case("a post beyond the list that ends with 等", "role-unlisted", W,
+         (*_OFFICER, "support_security"), "support_security:",
+         "“support_security”不是文件所列的岗位；文件所列为“规划岗位、数据岗位、政务信息化项目管理岗位等”",
+         base="roster", hint="二（三）", absent=("role-unknown",),
+         edits=(("      support_data:\n", "      support_security: {name: 周九, title: 科员}\n      support_data:\n"),)),
+    Case("a post after its end", "not-in-force", W,
+         ("units", "东湖区", "officers", "pilot_liaison"), "pilot_liaison:",
+         "县（市、区）“东湖区”的“试点联络员”只适用至 2021-12-31", base="roster:growth",
+         edits=(("      county_cdo: {name: 钱五, title: 副区长}\n",
+                 "      county_cdo: {name: 钱五, title: 副区长}\n      pilot_liaison: {name: 周七, title: 科员}\n"),)),
+    Case("a unit before it joins", "not-in-force", W, ("units", "西湖区"), "西湖区:",
+         "县（市、区）“西湖区”不在方案范围内：自 2022-01-01 起才适用", base="roster:growth-early",
+         edits=(("  市公安局:\n", "  西湖区: {officers: {county_cdo: {name: 孙六, title: 副区长}}}\n  市公安局:\n"),)),
+    Case("attribute the scheme does not have", "attribute-unknown", E,
+         ("units", "区教育局", "attributes", "has_it"), "has_it", "“has_it”不是本方案的单位属性",
+         base="roster:depts", edits=(("attributes: {it_office: false}", "attributes: {it_office: false, has_it: true}"),)),
+    Case("attribute left unsaid", "attribute-missing", W, ("units", "区教育局"), "区教育局:",
+         "“区教育局”未写明是否“设有信息化科室或下属信息化机构”，无法判断是否须设“部门首席数据官”",
+         base="roster:depts", edits=(("    attributes: {it_office: false}\n", ""),)),
+    Case("dates but no issue date to check them by", "issue-date-unknown", W, ("scheme",),
+         "scheme: qingxi_depts", "方案未载明印发日期", base="roster:depts",
+         edits=(("      data_specialist: {name: 张三, title: 科员}\n",
+                 "      data_specialist: {name: 张三, title: 科员}\n    filings:\n"
+                 "      - {obligation: staff_list, date: 2024-06-01}\n"),)),
+    Case("a city chose too few counties", "minimum-not-met", W, ("units", "青溪市"), "青溪市:",
+         "地级以上市“青溪市”只列出了 2 个（东湖区、西湖区），文件要求不少于3个县(市、区)",
+         base="roster:lingnan", hint="不少于3个县(市、区)和5个市级部门",
+         edits=(("  南山县:\n    officers:\n      county_cdo: {name: 周七, title: 副县长}\n", ""),)),
+    Case("a subdistrict given a city's post", "role-not-allowed", E,
+         ("units", "沙园街道", "officers", "city_cdo"), "city_cdo:", "街道“沙园街道”不设“市首席数据官”",
+         base="roster:lingnan", edits=(("      liaison: {name: 陈一", "      city_cdo: {name: 陈一"),)),
     # -- filings (roster_checks.check_filings)
     Case("unknown duty", "obligation-unknown", E, (*_FILINGS, 0, "obligation"), "dept_contact_fom",
          "“dept_contact_fom”不是本方案的事项", base="roster", hint="dept_contact_form",
@@ -405,7 +556,7 @@ CASES = SCHEME_CASES + ROSTER_CASES
 
 
 def _file_kind(case: Case) -> str:
-    return "roster" if case.base == "roster" else "scheme"
+    return "roster" if _is_roster(case.base) else "scheme"
 
 
 def _params(cases: list[Case]) -> list[Any]:

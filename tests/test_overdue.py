@@ -267,11 +267,20 @@ def test_overdue_rosters_choose_schemes(cli: Any, write: Any) -> None:
 
 
 def test_overdue_two_rosters_of_one_scheme(cli: Any, write: Any) -> None:
-    write("a.yaml", PUNING_ROSTER)
-    write("b.yaml", RECURRING_ROSTER)
-    result = cli("overdue", "-r", "a.yaml", "-r", "b.yaml", "--as-of", "2023-11-10")
-    assert result.exit_code == 2
-    assert "都属于方案 puning" in result.stderr
+    """Rosters kept per county (or per group of units) count together."""
+    write("各单位/a.yaml", "scheme: puning\nunits:\n  普宁市人民政府:\n    filings:\n"
+          "      - {obligation: city_contact_form, date: 2023-10-25}\n")  # fmt: skip
+    write("各单位/b.yaml", "scheme: puning\nunits:\n  市公安局:\n    filings:\n"
+          "      - {obligation: dept_contact_form, date: 2023-10-28}\n")  # fmt: skip
+    for args in (("-r", "各单位/a.yaml", "-r", "各单位/b.yaml"), ("-r", "各单位")):
+        result = cli("overdue", *args, "--as-of", "2023-11-10", "--all", "--format", "json")
+        assert result.exit_code == 0, result.output
+        items = {(i["unit"], i["obligation"]): i for i in json.loads(result.stdout)["items"]}
+        assert items[("普宁市人民政府", "city_contact_form")]["status"] == "filed_late"
+        assert items[("市公安局", "dept_contact_form")]["status"] == "filed"
+        assert items[("市科技局", "dept_contact_form")]["status"] == "overdue"
+    table = cli("overdue", "-r", "各单位", "--as-of", "2023-11-10").stdout
+    assert "名册：各单位/a.yaml、各单位/b.yaml" in table
 
 
 def test_overdue_invalid_roster(cli: Any, write: Any) -> None:

@@ -25,7 +25,8 @@ POLICIES = ROOT / "policies"
 MODELS: list[type[BaseModel]] = [
     policy.Scheme, policy.Document, policy.Reference, policy.Goal, policy.Unit, policy.Selector,
     policy.Role, policy.Holders, policy.Obligation, policy.Due, policy.Form, policy.FormSection,
-    policy.Column, policy.Entry, policy.NamedOfficer, policy.Clause,
+    policy.Column, policy.Entry, policy.NamedOfficer, policy.Clause, policy.Span,
+    policy.Expansion, policy.Attribute, policy.OpenList, policy.Minimum,
 ]  # fmt: skip
 
 
@@ -508,7 +509,7 @@ BROKEN = [
     ("rule", "required: true", "required: true\n    eligibility_rule: 领导", "policy-invalid", "是否应为“leadership”（领导）"),
     ("no-source", "    source: {section: 附件, quote: 区教育局}\n", "", "policy-invalid", "出处写成 source: {section:"),
     ("empty-quote", "quote: 区教育局}", "quote: ''}", "policy-invalid", "quote：不能为空"),
-    ("issued-empty", "issued: 2024-03-01", "issued:", "policy-invalid", "issued：没有填写，应为日期（YYYY-MM-DD）"),
+    ("issued-empty", "issued: 2024-03-01", "issued:", "issue-date-unknown", "文件未载明印发日期：未检查期限是否早于印发日期"),
     ("issued-chinese", "issued: 2024-03-01", "issued: 2024年3月1日", "policy-invalid", "“2024年3月1日”不是有效的日期"),
     ("kind-empty", "kind: department", "kind:", "policy-invalid", "kind：没有填写；可选：government（本级政府）"),
     ("tags-text", "tags: [list]\n    source", "tags: list\n    source", "policy-invalid", "tags：应为列表"),

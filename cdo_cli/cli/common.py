@@ -25,7 +25,8 @@ def workspace(ctx: typer.Context) -> "Workspace":
     root = ctx.find_root()
     obj = root.ensure_object(dict)
     if "workspace" not in obj:
-        obj["workspace"] = Workspace(Registry(obj.get("policies", [])))
+        # Schemes are read as of today unless the command says otherwise (--as-of).
+        obj["workspace"] = Workspace(Registry(obj.get("policies", [])), dt.date.today())
     found: Workspace = obj["workspace"]
     return found
 
@@ -120,6 +121,22 @@ def parse_date(value: str, option: str = "--as-of") -> dt.date:
     raise UsageError(
         f"日期无效：{value}（应为 YYYY-MM-DD 的真实日期）", hint=f"例如 {option} 2023-11-01"
     )
+
+
+def as_of_date(value: str | None) -> dt.date:
+    """The date of ``--as-of`` (default today), checked to lie in the years schemes speak of."""
+    from ..overdue import AS_OF_MAX, AS_OF_MIN
+
+    day = parse_date(value) if value is not None else dt.date.today()
+    if not AS_OF_MIN <= day <= AS_OF_MAX:
+        raise UsageError(
+            f"--as-of 超出范围：{day.isoformat()}（应在 {AS_OF_MIN} 至 {AS_OF_MAX} 之间）",
+            hint="例如 --as-of 2023-11-01",
+        )
+    return day
+
+
+AS_OF_HELP = "按哪一天的方案（分批纳入的单位、职位）检查，YYYY-MM-DD；默认今天。"
 
 
 def default_rosters(explicit: list[Path] | None) -> list[Path]:

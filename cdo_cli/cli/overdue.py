@@ -25,8 +25,8 @@ def overdue(
         typer.Option(
             "--roster",
             "-r",
-            help="名册文件（可多次指定，每个方案一个）；默认当前文件夹的 roster.yaml。"
-            "没有名册时按全部未报送计算。",
+            help="名册文件或放名册的文件夹（可多次指定；同一方案可有几份，如每县一份，"
+            "报送记录合在一起计算）；默认当前文件夹的 roster.yaml。没有名册时按全部未报送计算。",
             metavar="FILE",
         ),
     ] = None,
@@ -71,7 +71,8 @@ def overdue(
 
     按方案的报送事项和名册中记录的报送（filings）计算截至某日各单位每项事项的状态：
     已逾期、即将到期、已报送、逾期报送、未到期（--all）。期限当日报送不算逾期。
-    没有具体日期的事项不会逾期，不列出；推定的日期标（推定）。
+    没有具体日期的事项不会逾期，不列出；推定的日期、承担单位、报送对象标（推定）。
+    分批纳入范围的单位，只列纳入之后到期的事项。
 
     退出码：0 正常；1 名册有错误，或 --check 时有逾期事项；2 日期、方案、单位、格式有误或文件无法读取。
 
@@ -89,8 +90,12 @@ def overdue(
         raise bad_format(fmt, FORMATS)
     day = parse_date(as_of) if as_of is not None else dt.date.today()
     check_horizon(day, within)  # before any roster is read
+    from ..workspace import roster_paths
+
     ws = workspace(ctx)
-    loaded = [ws.valid_roster(path) for path in default_rosters(roster)]
+    ws.as_of = day
+    paths = [p for given in default_rosters(roster) for p in roster_paths(given)]
+    loaded = [ws.valid_roster(path) for path in paths]
     result = build_report(
         ws.registry,
         loaded,

@@ -107,11 +107,12 @@ def _role(scheme: "Scheme", unit: Any, key: str) -> "Role":
     role = scheme.role(key)
     if role is None:
         named = [
-            r for r in scheme.roles if key in (r.name, *r.aliases) and r.applies_to.matches(unit)
+            r for r in scheme.roles if key in (r.name, *r.aliases) and r.applies(unit) is not False
         ]
         if len(named) == 1:
             role = named[0]
-    if role is None or not role.applies_to.matches(unit):
+    # Any stage of the role's scope and any value of an attribute: record what happened.
+    if role is None or role.applies(unit) is False:
         found = role_problem(scheme, unit, key)
         raise NotFoundError(found.message, found.hint)
     return role
