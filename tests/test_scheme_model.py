@@ -364,6 +364,11 @@ def test_role_expands_from_its_date() -> None:
         ("主任科员", EligibilityRule.leadership, False, True),
         ("局长", EligibilityRule.principal, True, False),
         ("高级工程师", EligibilityRule.leadership, False, False),
+        ("厅长", EligibilityRule.principal, True, False),  # a province's departments
+        ("副厅长", EligibilityRule.deputy_or_above, True, False),
+        ("副厅长", EligibilityRule.principal, False, True),
+        ("区委常委", EligibilityRule.deputy_or_above, False, False),  # a party post: a question
+        ("区委常委、副区长", EligibilityRule.deputy_or_above, True, False),
     ],
 )
 def test_titles_read_against_rules(
@@ -381,6 +386,20 @@ def test_titles_read_against_rules(
     if verdict is not None:
         assert bool(verdict.why) is clear, (title, verdict)
         assert verdict.question.endswith(("请人工确认", "请补充"))
+
+
+def test_a_question_names_the_title_once() -> None:
+    role = Role.model_validate(
+        {
+            "id": "cdo", "name": "首席数据官", "category": "officer", "applies_to": {},
+            "required": True, "holders": {"min": 1, "max": 1},
+            "eligibility_rule": EligibilityRule.leadership,
+            "source": {"section": "一", "quote": "设首席数据官"},
+        }
+    )  # fmt: skip
+    verdict = judge(role, "四级调研员")
+    assert verdict is not None
+    assert verdict.question.count("四级调研员") == 1, verdict.question
 
 
 def test_a_title_with_a_rank_and_a_post_is_a_leader() -> None:
