@@ -48,6 +48,7 @@ class Status(str, Enum):
     filed = "filed"
     filed_late = "filed_late"
     not_due = "not_due"
+    not_filed = "not_filed"  # a filing the document sets no date for, not yet filed
 
 
 class Item(NamedTuple):
@@ -67,7 +68,7 @@ class Item(NamedTuple):
     period: int | None
     role: str | None
     role_name: str | None
-    due: dt.date
+    due: dt.date | None  # None: the document sets no date (listed with --all only)
     due_text: str
     assumed: bool
     assumption: str | None
@@ -85,13 +86,14 @@ class Item(NamedTuple):
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as YYYY-MM-DD, the status as its name."""
         data = self._asdict()
-        data["due"] = self.due.isoformat()
+        data["due"] = self.due.isoformat() if self.due else None
         data["filed_on"] = self.filed_on.isoformat() if self.filed_on else None
         data["status"] = self.status.value
         return data
 
 
 FIELDS: list[str] = list(Item._fields)
+NO_DUE = "文件未规定期限"  # due_text of a filing whose document gives no date, nor words for it
 
 AS_OF_MIN = dt.date(FIRST_YEAR, 1, 1)
 AS_OF_MAX = dt.date(LAST_YEAR, 12, 31)
@@ -153,10 +155,12 @@ def _first_filings(
 def compute_status(
     schemes: Sequence[tuple[Scheme, LoadedRoster | None]], as_of: dt.date, within: int
 ) -> list[Item]:
-    """Every dated duty of every owing unit, each period up to ``as_of + within``'s year.
+    """Every dated duty of every owing unit, each period up to ``as_of + within``'s year,
+    then every filing the document sets no date for (``due`` None: 已报送 or 未报送).
 
     A scheme paired with None has no filings: everything due is unfiled. Items are
-    sorted by scheme, due date, then the scheme's order of obligations and units.
+    sorted by scheme, due date, then the scheme's order of obligations and units; the
+    undated ones follow their scheme's dated ones.
     Out-of-range ``as_of`` or ``within`` is a UsageError (:func:`check_horizon`).
     """
     horizon = check_horizon(as_of, within)
@@ -224,7 +228,55 @@ def _scheme_items(
                 )
                 keys.append(day.toordinal() * stride + rank)
     order = sorted(range(len(items)), key=keys.__getitem__)
-    return [items[i] for i in order]
+    return [items[i] for i in order] + _undated_items(scheme, roster, as_of)
+
+
+def _undated_items(scheme: Scheme, roster: LoadedRoster | None, as_of: dt.date) -> list[Item]:
+    """The filings the document sets no date for (a 备案, a plan), each owing unit's as
+    已报送 or 未报送 on ``as_of``: never overdue, since no day has passed. Work that is no
+    filing (``deliverable: task``, 持续推进) has no status and is left out."""
+    items: list[Item] = []
+    for obligation in scheme.obligations:
+        if obligation.due is not None or obligation.deliverable == "task":
+            continue
+        role = scheme.role(obligation.role) if obligation.role else None
+        for unit in scheme.select(obligation.owed_by):
+            if unit.effective is not None and not unit.effective.contains(as_of):
+                continue
+            entry = roster.entry(unit) if roster is not None else None
+            dates = [
+                f.date
+                for f in (entry.filings if entry else ())
+                if f.obligation == obligation.id and f.date <= as_of
+            ]
+            filed_on = min(dates) if dates else None
+            items.append(
+                Item(
+                    scheme=scheme.id,
+                    city=scheme.city,
+                    unit=unit.name,
+                    obligation=obligation.id,
+                    title=obligation.title,
+                    period=None,
+                    role=obligation.role,
+                    role_name=role.name if role else None,
+                    due=None,
+                    due_text=obligation.due_text or NO_DUE,
+                    assumed=False,
+                    assumption=None,
+                    status=Status.filed if filed_on else Status.not_filed,
+                    days_overdue=0,
+                    days_left=0,
+                    filed_on=filed_on,
+                    days_late=0,
+                    owed_to=obligation.owed_to,
+                    owner_assumed=obligation.owner_assumed,
+                    owner_assumption=obligation.owner_assumption,
+                    recipient_assumed=obligation.recipient_assumed,
+                    recipient_assumption=obligation.recipient_assumption,
+                )
+            )
+    return items
 
 
 Standing = tuple[Status, int, int, dt.date | None, int]
@@ -343,8 +395,8 @@ def build_report(
     items = compute_status([(s, by_scheme.get(s.id)) for s in schemes], as_of, within)
     if picked is not None:
         items = [i for i in items if i.scheme in picked and picked[i.scheme].name == i.unit]
-    if not show_all:
-        items = [i for i in items if i.status is not Status.not_due]
+    if not show_all:  # what is not yet due, and filings with no date, only with --all
+        items = [i for i in items if i.status is not Status.not_due and i.due is not None]
     in_play = [
         InPlay(s.id, s.city, by_scheme[s.id].name if s.id in by_scheme else None) for s in schemes
     ]

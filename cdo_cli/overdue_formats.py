@@ -15,7 +15,7 @@ from collections import Counter
 from itertools import groupby
 from typing import Any
 
-from .overdue import FIELDS, Item, Report, Status
+from .overdue import FIELDS, NO_DUE, Item, Report, Status
 from .text import json_safe, spreadsheet_cell, visible
 
 STATUS_LABELS: dict[Status, str] = {
@@ -24,6 +24,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.filed: "已报送",
     Status.filed_late: "逾期报送",
     Status.not_due: "未到期",
+    Status.not_filed: "未报送",
 }
 
 
@@ -100,7 +101,8 @@ def counts(items: list[Item]) -> Counter[Status]:
 
 
 def totals_line(items: list[Item], within: int, show_all: bool) -> str:
-    """逾期 N 项，即将到期（14 天内）N 项，已报送 N 项，逾期报送 N 项[，未到期 N 项]."""
+    """逾期 N 项，即将到期（14 天内）N 项，已报送 N 项，逾期报送 N 项[，未到期 N 项
+    [，无期限未报送 N 项]]."""
     c = counts(items)
     parts = [
         f"逾期 {c[Status.overdue]} 项",
@@ -110,6 +112,8 @@ def totals_line(items: list[Item], within: int, show_all: bool) -> str:
     ]
     if show_all:
         parts.append(f"未到期 {c[Status.not_due]} 项")
+        if c[Status.not_filed]:
+            parts.append(f"无期限未报送 {c[Status.not_filed]} 项")
     return "，".join(parts)
 
 
@@ -118,6 +122,8 @@ def _title(item: Item) -> str:
 
 
 def _due_cell(item: Item) -> str:
+    if item.due is None:
+        return f"无期限\n（{item.due_text}）" if item.due_text != NO_DUE else "无期限"
     return item.due.isoformat() + ("\n（推定）" if item.assumed else "")
 
 
@@ -139,6 +145,7 @@ _STATUS_STYLES: dict[Status, str] = {
     Status.filed: "green",
     Status.filed_late: "magenta",
     Status.not_due: "dim",
+    Status.not_filed: "cyan",
 }
 
 
@@ -156,7 +163,7 @@ def _table_order(items: list[Item]) -> list[Item]:
             -worst[(i.scheme, i.unit)],
             first[(i.scheme, i.unit)],
             -i.days_overdue,
-            i.due,
+            i.due or dt.date.max,  # filings with no date after the dated ones
         ),
     )
 
@@ -256,7 +263,9 @@ def description(item: Item, as_of: dt.date) -> str:
     """报送对象, the document's words for the deadline, and any assumption."""
     lines = [
         f"报送对象：{item.owed_to or '文件未规定'}",
-        f"期限：{item.due}（含当日；原文：{item.due_text}）",
+        f"期限：{item.due}（含当日；原文：{item.due_text}）"
+        if item.due
+        else "期限：文件未规定" + (f"（原文：{item.due_text}）" if item.due_text != NO_DUE else ""),
         f"状态（截至 {as_of}）：{_status_cell(item).replace(chr(10), '，')}",
     ]
     if item.role_name:
@@ -303,7 +312,8 @@ def render_ics(report: Report, stamp: dt.datetime) -> bytes:
         # Text values may not hold control characters (RFC 5545, 3.3.11).
         todo.add("summary", visible(summary(item)))
         todo.add("description", visible(description(item, report.as_of), keep_newlines=True))
-        todo.add("due", item.due)  # a date: DUE;VALUE=DATE (see above)
+        if item.due is not None:  # a filing with no date is a to-do with no DUE
+            todo.add("due", item.due)  # a date: DUE;VALUE=DATE (see above)
         todo.add("categories", [visible(item.city), STATUS_LABELS[item.status]])
         if item.filed_on is not None:
             todo.add("status", "COMPLETED")

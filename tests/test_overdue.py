@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -147,11 +148,64 @@ def test_overdue_assumed_dates_say_so(cli: Any) -> None:
     assert "按年度推定为每年12月31日前" in table
 
 
-def test_overdue_undated_obligations_never_appear(cli: Any) -> None:
+def test_overdue_undated_work_never_appears(cli: Any) -> None:
     items = items_of(cli("overdue", "--as-of", "2030-01-01", "--all", "-f", "json"))
     obligations = {i["obligation"] for i in items}
-    assert "data_resource_survey" not in obligations  # 持续推动
-    assert "city_cdeo_periodic_report" not in obligations  # 定期
+    assert "data_resource_survey" not in obligations  # 持续推动: work, not a filing
+    assert "county_cdo_data_governance" not in obligations
+    assert not [i for i in items if i["due"] is None and i["status"] not in ("filed", "not_filed")]
+
+
+def test_overdue_undated_filings_listed_with_all_as_filed_or_not(cli: Any, write: Any) -> None:
+    """惠州 四（一）: 试点部门……报市政务服务数据管理局备案, with no date: a bureau still
+    wants to see who has not filed, never as overdue."""
+    write(
+        "roster.yaml",
+        "scheme: huizhou\nunits:\n  市公安局:\n    filings:\n"
+        "      - {obligation: dept_staff_list_filing, date: 2022-07-01}\n",
+    )
+    args = ("overdue", "--as-of", "2030-01-01", "-f", "json")
+    plain = items_of(cli(*args))
+    assert not [i for i in plain if i["due"] is None]  # only with --all
+    listed = [
+        i for i in items_of(cli(*args, "--all")) if i["obligation"] == "dept_staff_list_filing"
+    ]
+    assert len(listed) == 10  # the ten pilot departments
+    police = one(listed, unit="市公安局")
+    assert (police["status"], police["filed_on"], police["due"]) == ("filed", "2022-07-01", None)
+    assert {i["status"] for i in listed if i["unit"] != "市公安局"} == {"not_filed"}
+    assert {i["due_text"] for i in listed} == {"文件未规定期限"}
+    periodic = [
+        i for i in items_of(cli(*args, "--all")) if i["obligation"] == "city_cdeo_periodic_report"
+    ]
+    assert [i["due_text"] for i in periodic] == ["定期"]
+    # A filing dated after --as-of has not happened yet.
+    early = items_of(cli("overdue", "--as-of", "2022-06-30", "--all", "-f", "json"))
+    assert one(early, obligation="dept_staff_list_filing", unit="市公安局")["status"] == "not_filed"
+    table = cli("overdue", "--as-of", "2030-01-01", "--all", "--unit", "市公安局").stdout
+    assert "无期限" in table and "未报送" in table
+    assert "无期限未报送" in cli("overdue", "--as-of", "2030-01-01", "--all").stdout
+    assert "无期限" not in cli("overdue", "--as-of", "2030-01-01").stdout
+
+
+def test_overdue_undated_filings_never_fail_check(cli: Any, write: Any) -> None:
+    write("roster.yaml", "scheme: huizhou\nunits: {}\n")
+    result = cli("overdue", "--as-of", "2022-06-01", "--all", "--check", "-f", "json")
+    items = items_of(result)
+    assert {i["status"] for i in items} == {"not_filed", "not_due"}  # nothing is overdue
+    assert result.exit_code == 0
+
+
+def test_overdue_undated_filings_in_csv_and_ics(cli: Any, write: Any) -> None:
+    write("roster.yaml", "scheme: huizhou\nunits: {}\n")
+    csv_text = cli("overdue", "--as-of", "2022-06-01", "--all", "-f", "csv").stdout
+    row = next(line for line in csv_text.splitlines() if "dept_staff_list_filing" in line)
+    assert ",not_filed," in row
+    ics = cli("overdue", "--as-of", "2022-06-01", "--all", "-f", "ics").stdout
+    todos = [
+        t for t in ics.split("BEGIN:VTODO")[1:] if "期限：文件未规定\\n" in re.sub(r"\r?\n ", "", t)
+    ]
+    assert todos and not [t for t in todos if re.search(r"^DUE", t, re.M)]  # no DUE
 
 
 def test_overdue_within_and_all(cli: Any) -> None:
@@ -168,7 +222,8 @@ def test_overdue_within_and_all(cli: Any) -> None:
     everything = items_of(
         cli("overdue", "-s", "zhaoqing", "--as-of", "2021-10-16", "--all", "-f", "json")
     )
-    assert Counter(i["status"] for i in everything) == {"not_due": 28}
+    # and progress_feedback (及时反馈……): a report with no date, for each of the 14 units
+    assert Counter(i["status"] for i in everything) == {"not_due": 28, "not_filed": 14}
 
 
 # ---------------------------------------------------------------- rosters
@@ -249,8 +304,11 @@ def test_overdue_compute_status_is_pure() -> None:
     assert {(i.obligation, i.days_overdue) for i in items} == {
         ("demo_pilot", 182),
         ("work_summary", 1),
+        ("progress_feedback", 0),  # 及时反馈: no date, so never overdue
     }
-    assert [i.due for i in items] == sorted(i.due for i in items)
+    dated = [i.due for i in items if i.due is not None]
+    assert dated == sorted(dated)
+    assert all(i.due is None for i in items[len(dated) :])  # the undated ones follow
 
 
 def test_overdue_rosters_choose_schemes(cli: Any, write: Any) -> None:
