@@ -90,7 +90,7 @@ def _filings_table(scheme: Scheme, roster: LoadedRoster | None, as_of: dt.date) 
                 item.title,
                 item.obligation,
                 item.period if item.period is not None else "",
-                item.due,
+                item.due or "无期限",  # a 备案 the document sets no date for
                 item.filed_on or "",
                 STATUS_LABELS[item.status] + ("（推定期限）" if item.assumed else ""),
                 item.days_overdue if item.status is Status.overdue else "",

@@ -94,6 +94,9 @@ def test_export_xlsx_layout(cli: Cli, zhaoqing: Path, tmp_path: Path) -> None:
     ]
     overdue = [row for row in filings.iter_rows(min_row=2, values_only=True) if row[6] == "已逾期"]
     assert overdue and isinstance(overdue[0][4], dt.datetime)
+    # 及时反馈试点工作进度: a report with no date is listed, never overdue.
+    undated = [row for row in filings.iter_rows(min_row=2, values_only=True) if row[4] == "无期限"]
+    assert len(undated) == 14 and {row[6] for row in undated} == {"未报送"}
 
 
 def test_export_keeps_text_as_text(
