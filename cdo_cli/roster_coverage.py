@@ -256,3 +256,23 @@ def summary(
         )
         row[state.state] += 1
     return out
+
+
+def summary_by_parent(
+    rosters: Sequence[LoadedRoster], as_of: dt.date | None = None
+) -> dict[str, dict[str, int]]:
+    """Per unit that others name as their parent (a county, a district, a pilot city):
+    how many of the units under it, at any depth, are complete, incomplete, missing.
+
+    Empty when no unit of the scheme names a parent. Parents come in the scheme's order.
+    """
+    scheme = rosters[0].scheme
+    if not any(u.parent for u in scheme.units):
+        return {}
+    index = scheme.unit_index()
+    counted: dict[str, dict[str, int]] = {}
+    for state in unit_states(rosters, as_of):
+        for parent in scheme.ancestors(state.unit, index):
+            row = counted.setdefault(parent.name, {"complete": 0, "incomplete": 0, "missing": 0})
+            row[state.state] += 1
+    return {u.name: counted[u.name] for u in scheme.units if u.name in counted}

@@ -23,6 +23,8 @@ class ValidationResult:
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     summaries: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    # Per roster (or rosters of one scheme): the units under each parent, at any depth.
+    by_parent: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     unreadable: list[CdoError] = field(default_factory=list)
 
     def failed(self, strict: bool) -> bool:
@@ -38,7 +40,7 @@ def validate_files(paths: list[Path], workspace: Workspace) -> ValidationResult:
     Rosters of one scheme are checked together: completeness and minimum counts over
     all of them, and a unit listed in two of them is a duplicate.
     """
-    from .roster_coverage import check_union, summary
+    from .roster_coverage import check_union, summary, summary_by_parent
     from .workspace import RosterCheck, roster_paths
 
     result = ValidationResult()
@@ -62,6 +64,8 @@ def validate_files(paths: list[Path], workspace: Workspace) -> ValidationResult:
         rosters = [c.roster for c in group if c.roster is not None]
         names = "、".join(r.name for r in rosters)
         result.summaries[names] = summary(rosters, workspace.as_of)
+        if parents := summary_by_parent(rosters, workspace.as_of):
+            result.by_parent[names] = parents
         if len(group) == 1:
             continue
         for roster, finding in check_union(rosters, workspace.as_of):
@@ -75,12 +79,22 @@ def validate_files(paths: list[Path], workspace: Workspace) -> ValidationResult:
     return result
 
 
-def summary_text(summaries: dict[str, dict[str, dict[str, int]]]) -> str:
-    """The completeness summary, one line per unit kind."""
+def summary_text(
+    summaries: dict[str, dict[str, dict[str, int]]],
+    by_parent: dict[str, dict[str, dict[str, int]]] | None = None,
+) -> str:
+    """The completeness summary, one line per unit kind; then, where units name parents,
+    one line per parent counting every unit under it."""
     lines: list[str] = []
     for name, by_kind in summaries.items():
         lines.append(f"\n{visible(name)} 完整性（按单位类别）：")
         for kind, counts in by_kind.items():
             parts = "，".join(f"{_STATES[k]} {v}" for k, v in counts.items())
             lines.append(f"  {kind}：{parts}")
+        parents = (by_parent or {}).get(name, {})
+        if parents:
+            lines.append(f"{visible(name)} 完整性（按上级单位，含各级下属单位）：")
+            for parent, counts in parents.items():
+                parts = "，".join(f"{_STATES[k]} {v}" for k, v in counts.items())
+                lines.append(f"  {visible(parent)}：{parts}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -94,6 +94,17 @@ def test_validate_a_folder_checks_the_rosters_together(cli: Any, write: Any) -> 
     assert names.count("名册/") == 4
     assert summary[names]["县（市、区）"] == {"complete": 5, "incomplete": 0, "missing": 0}
 
+    # counts rolled up by parent: every unit under each city, at any depth
+    by_parent = json.loads(result.stdout)["summary_by_parent"][names]
+    assert by_parent["青溪市"] == {
+        "complete": 7,
+        "incomplete": 0,
+        "missing": 0,
+    }  # 5 depts, 2 counties
+    assert by_parent["白沙市"] == {"complete": 8, "incomplete": 0, "missing": 0}
+    text = cli("--policies", SCHEMES, "validate", "名册").stdout
+    assert "完整性（按上级单位，含各级下属单位）：\n  青溪市：完整 7，不完整 0，缺失 0" in text
+
     # the third county, in its own file: the city has chosen enough
     write("名册/南山县.yaml", EAST.replace("东湖区", "南山县"))
     result = cli("--policies", SCHEMES, "validate", "名册", "--format", "json")

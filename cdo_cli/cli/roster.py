@@ -116,8 +116,8 @@ def validate(
         result.findings,
         fmt,
         result.files,
-        summary=summary_text(result.summaries),
-        extra={"summary": result.summaries},
+        summary=summary_text(result.summaries, result.by_parent),
+        extra={"summary": result.summaries, "summary_by_parent": result.by_parent},
         failed=result.failed(strict),
         unreadable=result.unreadable,
     )
