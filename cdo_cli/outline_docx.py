@@ -214,8 +214,9 @@ def _sheet_table(doc: _Doc, sheet: FilledSheet) -> None:
     tbl_pr = table._tbl.tblPr
     borders = _el(tbl_pr, "tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        _el(borders, edge, val="single", sz=str(LAYOUT.border_eighths_pt), space="0",
-            color="000000")  # fmt: skip
+        _el(
+            borders, edge, val="single", sz=str(LAYOUT.border_eighths_pt), space="0", color="000000"
+        )
     _el(tbl_pr, "tblLayout", type="fixed")
     for i, row in enumerate(table.rows):
         heading = i == 0

@@ -73,9 +73,13 @@ def _listing(schemes: list[Scheme]) -> str:
 
 
 def classify(
-    registry: Registry, name: str, scheme_id: str | None, roster: LoadedRoster | None,
-    roster_given: bool, dept: str | None = None,
-) -> Found:  # fmt: skip
+    registry: Registry,
+    name: str,
+    scheme_id: str | None,
+    roster: LoadedRoster | None,
+    roster_given: bool,
+    dept: str | None = None,
+) -> Found:
     """Whether ``name`` is a form, a report or an evaluation, and of which scheme.
 
     The scheme is ``scheme_id`` if given, else the roster's (one that merely lies in the

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
+from .evaluation_records import check_evaluations
 from .findings import Finding, Path_, error, warning
 from .policy import KIND_LABELS, OpenList, Role, Scheme, Unit
 from .roster import Person, UnitEntry
@@ -40,6 +41,7 @@ def check_own(loaded: LoadedRoster, as_of: dt.date | None = None) -> list[Findin
         *check_people(loaded),
         *check_filings(loaded),
         *check_history(loaded),
+        *check_evaluations(loaded),
     ]
 
 
