@@ -154,8 +154,8 @@ def ranking_for_roster(
     An officer with no record for the year is listed as not evaluated; the name is the
     record's, else the roster's holder of the post.
     """
-    from .evaluation_records import find_record
     from .policy_outlines import evaluated_units
+    from .roster_evaluations import find_record
 
     scheme = loaded.scheme
     officers: list[Scored] = []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .evaluation_records import EvaluationChange
 from .records import Where
 from .roster import Person
+from .roster_evaluations import EvaluationChange
 from .roster_plan import FIELD_LABELS, Conflict, FilingChange, PersonChange, Plan
 from .text import visible
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from .evaluation_records import EvaluationRecord
+from .roster_evaluations import EvaluationRecord
 
 
 def _text(value: Any) -> Any:

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from .evaluation_records import check_evaluations
 from .findings import Finding, Path_, error, warning
 from .policy import KIND_LABELS, OpenList, Role, Scheme, Unit
 from .roster import Person, UnitEntry
+from .roster_evaluations import check_evaluations
 from .roster_loading import LoadedRoster
 from .suggest import did_you_mean
 from .text import CONTROL_HINT, control_message, controls, has_controls

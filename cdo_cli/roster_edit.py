@@ -37,13 +37,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from .errors import CdoError, ExitCode, InvalidInputError, UnreadableError
-from .evaluation_records import EvaluationRecord, record_pairs
 from .findings import Finding, Severity, place
 from .line_merge import line_key, merge_lines, split_lines
 from .loading import Source, decode, parse, read_source
 from .output import NewFile, WriteError, write_files
 from .roster import Filing, PastHolder, Person
 from .roster_blocks import Block, Span, load_block, merge_block, scan_roster
+from .roster_evaluations import EvaluationRecord, record_pairs
 from .roster_loading import LoadedRoster, resolve
 from .yaml_edit import (
     block_map,

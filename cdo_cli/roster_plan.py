@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from .errors import CdoError, ExitCode, NotFoundError
-from .evaluation_records import EvaluationChange, plan_evaluations
 from .records import PERSON_FIELDS, FilingRecord, ImportedFile, PersonRecord, ScoreRecord, Where
 from .roster import Filing, PastHolder, Person, UnitEntry
 from .roster_checks import obligation_unknown, role_problem
+from .roster_evaluations import EvaluationChange, plan_evaluations
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
