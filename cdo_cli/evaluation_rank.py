@@ -58,7 +58,8 @@ class RankRow:
 
 @dataclass(frozen=True)
 class Ranking:
-    """Officers in order: ranked ones by total (ties share a rank), then those not ranked."""
+    """Officers in order: ranked ones by total (ties share a rank), then those missing a
+    score, then those not evaluated at all."""
 
     dimensions: tuple[str, ...]
     rows: tuple[RankRow, ...]
@@ -132,7 +133,7 @@ def compute_ranking(
         notes.append(f"得分相同的并列同一名次（第 {'、'.join(str(t) for t in tied)} 名）")
     return Ranking(
         dimensions=tuple(dimensions),
-        rows=(*placed, *unranked),
+        rows=(*placed, *partial, *(r for r in unranked if not r.evaluated)),
         weights=dict(weights.values) if weights is not None else None,
         weights_by=weights.provided_by if weights is not None else None,
         assumption=None if weights is not None else UNWEIGHTED,

@@ -235,6 +235,7 @@ def read_sheet_content(
     if not scores and not invalid:
         result.notes.append(f"{evaluation.title}未填写得分，没有可导入的内容")
         return result
+    scores, remarks = _in_order(evaluation, scores), _in_order(evaluation, remarks)
     result.evaluations.append(
         ScoreRecord(
             unit=unit,
@@ -248,6 +249,11 @@ def read_sheet_content(
         )
     )
     return result
+
+
+def _in_order(evaluation: Evaluation, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` by dimension, in the scheme's order of the dimensions (not the table's)."""
+    return {d.text: values[d.text] for d in evaluation.dimensions if d.text in values}
 
 
 def _unit_from_name(path: Path, evaluation: Evaluation) -> str:
@@ -341,6 +347,7 @@ def read_score_table(
                     continue
                 if score is not None:
                     scores[dimension] = score
+            scores = _in_order(evaluation, scores)
             year = _YEAR.search(cell(cols.year))
             result.evaluations.append(
                 ScoreRecord(
