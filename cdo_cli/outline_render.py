@@ -242,6 +242,15 @@ def _render(document: FilledReport | FilledSheet, fmt: str, today: dt.date) -> b
     return render_sheet_docx(document, today)
 
 
+def _numbered(document: FilledReport | FilledSheet, number: str) -> str:
+    """``05-普宁市公安局首席数据官2023年度述职报告``; ``…评价表-05-市公安局``."""
+    from .outlines import FilledReport
+
+    if isinstance(document, FilledReport):
+        return f"{number}-{document.file_stem}"
+    return f"{document.title}-{number}-{document.unit}"
+
+
 def render_outlines(
     found: Found,
     *,
@@ -310,7 +319,13 @@ def render_outlines(
             documents.append(
                 build_sheet(scheme, item, unit, role, roster, year=year, weights=weights)
             )
-    names = unique_names([safe_filename(d.file_stem, f".{fmt}") for d in documents])
+    digits = len(str(len(documents)))
+    # --all: each file numbered as its unit is in the scheme's list, as the forms are.
+    stems = [
+        _numbered(d, f"{i:0{digits}d}") if all_units else d.file_stem
+        for i, d in enumerate(documents, 1)
+    ]
+    names = unique_names([safe_filename(stem, f".{fmt}") for stem in stems])
     rendered = [
         RenderedDocument(name, _render(d, fmt, today), d.unit)
         for name, d in zip(names, documents, strict=True)

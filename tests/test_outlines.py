@@ -228,7 +228,9 @@ def test_outline_report_all_units(cli: Cli, tmp_path: Path) -> None:
     files = sorted((tmp_path / "报告").iterdir())
     assert len(files) == 36  # the 36 units of 附件3 owe the annual report
     assert "已生成 36 个文件" in result.stdout
-    assert (tmp_path / "报告" / "揭阳市生态环境局普宁分局首席数据官2023年度述职报告.docx").is_file()
+    assert (
+        tmp_path / "报告" / "15-揭阳市生态环境局普宁分局首席数据官2023年度述职报告.docx"
+    ).is_file()
     huizhou = _render(
         cli, "年度述职报告", "--scheme", "huizhou", "--all", "--year", "2023", "-o", "惠州/"
     )
@@ -387,8 +389,9 @@ def test_sheet_all_pilot_officers(cli: Cli, tmp_path: Path) -> None:
     result = _render(cli, "评价表", "--all", "-o", "评价表/")
     names = sorted(p.name for p in (tmp_path / "评价表").iterdir())
     assert len(names) == 13
-    assert "惠州市首席数据官履职情况评价表-惠城区.docx" in names
-    assert "惠州市首席数据官履职情况评价表-市住房公积金管理中心.docx" in names
+    assert names[0] == "惠州市首席数据官履职情况评价表-01-市委政法委.docx"
+    assert "惠州市首席数据官履职情况评价表-11-惠城区.docx" in names
+    assert "惠州市首席数据官履职情况评价表-10-市住房公积金管理中心.docx" in names
     assert "空白评价表" in result.stdout
     not_judged = cli("render", "评价表", "--dept", "市政务服务数据管理局")
     assert not_judged.exit_code == 2
