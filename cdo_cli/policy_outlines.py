@@ -151,7 +151,12 @@ def outlines_of(scheme: Scheme) -> list[ReportOutline | Evaluation]:
 
 
 def roles_units(scheme: Scheme, role_ids: list[str]) -> list[tuple[Unit, Role]]:
-    """Each unit with the first of ``role_ids`` it has, in the scheme's order."""
+    """Each unit with the first of ``role_ids`` it has, in the scheme's order.
+
+    A role's own scope is the document's; later stages a scheme assumes (``expands``,
+    such as Huizhou's 全面推行) do not bring more units into a report or an evaluation
+    that the document sets for the first scope (试点县（区）、部门首席数据官).
+    """
     roles = [r for r in (scheme.role(i) for i in role_ids) if r is not None]
     out: list[tuple[Unit, Role]] = []
     for unit in scheme.units:
