@@ -102,6 +102,7 @@ CODES: tuple[Code, ...] = (
     Code("roster", "filing-not-owed",    E, "单位不承担该事项，却有报送记录"),
     Code("roster", "filing-before-issue", E, "报送日期早于方案印发日期"),
     Code("roster", "filing-period",      E, "年度不在事项的起止年度内，或一次性事项写了年度"),
+    Code("roster", "evaluation-unknown", E, "评价记录的评价、评价内容不是本方案的，或单位不是该评价的对象"),
     Code("roster", "unit-missing",       W, "方案范围内需设职位的单位，名册中没有"),
     Code("roster", "role-missing",       W, "必设职位尚未填写"),
 )  # fmt: skip

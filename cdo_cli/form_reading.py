@@ -182,6 +182,12 @@ def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -
     """
     document = open_docx(path)
     content = read_content(document, visible(str(path)))
+    # An evaluation sheet (评价表) gives scores, not people.
+    from .evaluation_reading import read_sheet_content
+
+    scored = read_sheet_content(content, path, registry, scheme_id)
+    if scored is not None:
+        return scored
     forms, broken = _forms(registry, scheme_id)
     shown = str(path)
     result = ImportedFile(path=shown)

@@ -7,6 +7,7 @@ from typing import Any
 
 from .records import Where
 from .roster import Person
+from .roster_evaluations import EvaluationChange
 from .roster_plan import FIELD_LABELS, Conflict, FilingChange, PersonChange, Plan
 from .text import visible
 
@@ -76,6 +77,30 @@ def _filing_line(plan: Plan, change: FilingChange) -> tuple[str, str]:
     return "+", f"报送：{_show(title)}{period}，{filing.date}{note}{_where(change.source)}"
 
 
+def _scores(scores: dict[str, int | float]) -> str:
+    return "、".join(f"{_short(k)} {v}" for k, v in scores.items()) or "（无得分）"
+
+
+def _evaluation_lines(plan: Plan, change: EvaluationChange) -> list[tuple[str, str]]:
+    new = change.new
+    found = next((e for e in plan.scheme.evaluations if e.id == new.evaluation), None)
+    what = f"{found.name if found else new.evaluation} {new.year} 年度"
+    who = f"，{_short(new.name)}" if new.name else ""
+    if change.old is None:
+        return [("+", f"评价：{what}{who}：{_scores(new.scores)}{_where(change.source)}")]
+    lines = [("~", f"评价：{what}{who}{_where(change.source)}")]
+    old = change.old
+    for key in dict.fromkeys([*old.scores, *new.scores]):
+        before, after = old.scores.get(key), new.scores.get(key)
+        if before != after:
+            lines.append(("", f"    {_short(key)}：{_short(before)} → {_short(after)}"))
+    if (old.name or "") != (new.name or ""):
+        lines.append(("", f"    姓名：{_short(old.name)} → {_short(new.name)}"))
+    if old.remarks != new.remarks:
+        lines.append(("", "    备注已更新"))
+    return lines
+
+
 def conflict_message(plan: Plan, conflict: Conflict) -> str:
     """One line naming the post and both places that disagree."""
     role = plan.scheme.role(conflict.role)
@@ -107,6 +132,8 @@ def plan_text(plan: Plan, *, color: bool = False) -> str:
                 lines += [line(m, t) for m, t in _person_lines(plan, change)]
             for filing in (c for c in plan.filings if c.unit == unit):
                 lines.append(line(*_filing_line(plan, filing)))
+            for scored in (c for c in plan.evaluations if c.unit == unit):
+                lines += [line(m, t) for m, t in _evaluation_lines(plan, scored)]
         lines.append("")
         lines.append(summary_line(plan))
     if plan.conflicts:
@@ -126,9 +153,10 @@ def plan_text(plan: Plan, *, color: bool = False) -> str:
 def summary_line(plan: Plan) -> str:
     """How many units, and people added, changed, removed, and filings."""
     counts = {a: sum(c.action == a for c in plan.people) for a in _MARKS}
+    scored = f"，评价记录 {len(plan.evaluations)} 条" if plan.evaluations else ""
     return (
         f"共 {len(plan.units())} 个单位：新增 {counts['added']} 人，修改 {counts['changed']} 人，"
-        f"移除 {counts['removed']} 人，报送记录 {len(plan.filings)} 条"
+        f"移除 {counts['removed']} 人，报送记录 {len(plan.filings)} 条{scored}"
     )
 
 
@@ -175,6 +203,17 @@ def plan_json(plan: Plan) -> str:
                     "action": "added",
                     **f.filing.model_dump(mode="json"),
                     "source": _where_str(f.source),
+                }
+            )
+        for e in (e for e in plan.evaluations if e.unit == unit):
+            changes.append(
+                {
+                    "unit": e.unit,
+                    "kind": "evaluation",
+                    "action": "added" if e.old is None else "changed",
+                    "old": e.old.model_dump(mode="json") if e.old is not None else None,
+                    "new": e.new.model_dump(mode="json"),
+                    "source": _where_str(e.source),
                 }
             )
     data = {

@@ -583,6 +583,10 @@ class Minimum(Strict):
     source: Clause
 
 
+# Reports and evaluation sheets live in their own module, which builds on the classes above.
+from .policy_outlines import Evaluation, ReportOutline  # noqa: E402
+
+
 class Scheme(Strict):
     """One city's Chief Data Officer scheme."""
 
@@ -595,6 +599,12 @@ class Scheme(Strict):
     roles: list[Role] = Field(min_length=1)
     obligations: list[Obligation] = Field(default_factory=list)
     forms: list[Form] = Field(default_factory=list)
+    reports: list[ReportOutline] = Field(
+        default_factory=list, description="文件要求写的报告（如年度述职报告）：领域和标题。"
+    )
+    evaluations: list[Evaluation] = Field(
+        default_factory=list, description="对首席数据官的评价：被评价职位和评价内容。"
+    )
     tasks: list[Entry] = Field(default_factory=list)
     mechanisms: list[Entry] = Field(default_factory=list)
     named_officers: list[NamedOfficer] = Field(default_factory=list)

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from .findings import Finding, error, warning
 from .policy import KIND_LABELS, Role, Scheme, Selector, Unit, UnitKind
+from .policy_outlines import check_outlines
 from .suggest import did_you_mean
 from .text import CONTROL_HINT, control_message, controls
 
@@ -26,6 +27,7 @@ def check_scheme(scheme: Scheme) -> list[Finding]:
         *check_dates(scheme),
         *check_forms(scheme),
         *check_todo(scheme),
+        *check_outlines(scheme),
     ]
 
 

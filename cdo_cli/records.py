@@ -1,4 +1,4 @@
-"""What a clerk's file says, before it touches a roster: people and filings read from it.
+"""What a clerk's file says, before it touches a roster: people, filings and scores read from it.
 
 The readers of Word forms (:mod:`cdo_cli.form_reading`) and of spreadsheets
 (:mod:`cdo_cli.sheet_reading`) return :class:`ImportedFile`; :mod:`cdo_cli.roster_edit`
@@ -77,6 +77,25 @@ class FilingRecord:
     period: int | None = None
 
 
+@dataclass(frozen=True)
+class ScoreRecord:
+    """One officer's scores on an evaluation sheet or a row of a scores table.
+
+    ``unit`` is as written; ``scores`` and ``remarks`` are by the evaluation's dimension
+    (its text in the scheme); ``invalid`` holds (message, hint) for what stops the record
+    from being imported, such as a score that is not a number.
+    """
+
+    unit: str
+    evaluation: str
+    year: int | None
+    name: str
+    scores: dict[str, int | float]
+    where: Where
+    remarks: dict[str, str] = field(default_factory=dict)
+    invalid: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass
 class ImportedFile:
     """Everything read from one file, with the scheme and form it was recognised as."""
@@ -86,6 +105,7 @@ class ImportedFile:
     form: str | None = None  # form id for a Word form; None for a spreadsheet
     people: list[PersonRecord] = field(default_factory=list)
     filings: list[FilingRecord] = field(default_factory=list)
+    evaluations: list[ScoreRecord] = field(default_factory=list)
     # Units the file speaks for: their posts are replaced by what the file says, so a
     # person left out of a re-sent form is shown as removed.
     units: list[str] = field(default_factory=list)
@@ -99,4 +119,4 @@ class ImportedFile:
     @property
     def empty(self) -> bool:
         """True when the file holds nothing to import (a blank form)."""
-        return not self.people and not self.filings
+        return not self.people and not self.filings and not self.evaluations

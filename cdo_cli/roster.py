@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from .roster_evaluations import EvaluationRecord
+
 
 def _text(value: Any) -> Any:
     """Numbers written without quotes (a mobile number) are text here."""
@@ -95,6 +97,9 @@ class UnitEntry(_Strict):
     filings: Annotated[list[Filing], BeforeValidator(_as_list)] = Field(
         default_factory=list, description="已报送的材料"
     )
+    evaluations: Annotated[list[EvaluationRecord], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="评价得分（由 cdo import 读入评价表）"
+    )
     history: Annotated[list[PastHolder], BeforeValidator(_as_list)] = Field(
         default_factory=list, description="曾任人员（卸任后保留，由 cdo record appoint 维护）"
     )
@@ -115,4 +120,6 @@ class Roster(_Strict):
     )
 
 
-ROSTER_MODELS: list[type[BaseModel]] = [Roster, UnitEntry, Filing, PastHolder, Person]
+ROSTER_MODELS: list[type[BaseModel]] = [
+    Roster, UnitEntry, Filing, PastHolder, Person, EvaluationRecord,
+]  # fmt: skip

@@ -15,6 +15,7 @@ from functools import lru_cache
 from .findings import Finding, Path_, error, warning
 from .policy import KIND_LABELS, OpenList, Role, Scheme, Unit
 from .roster import Person, UnitEntry
+from .roster_evaluations import check_evaluations
 from .roster_loading import LoadedRoster
 from .suggest import did_you_mean
 from .text import CONTROL_HINT, control_message, controls, has_controls
@@ -40,6 +41,7 @@ def check_own(loaded: LoadedRoster, as_of: dt.date | None = None) -> list[Findin
         *check_people(loaded),
         *check_filings(loaded),
         *check_history(loaded),
+        *check_evaluations(loaded),
     ]
 
 

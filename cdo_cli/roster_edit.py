@@ -43,6 +43,7 @@ from .loading import Source, decode, parse, read_source
 from .output import NewFile, WriteError, write_files
 from .roster import Filing, PastHolder, Person
 from .roster_blocks import Block, Span, load_block, merge_block, scan_roster
+from .roster_evaluations import EvaluationRecord, record_pairs
 from .roster_loading import LoadedRoster, resolve
 from .yaml_edit import (
     block_map,
@@ -476,6 +477,26 @@ class Ledger:
         if filing.note:
             pairs.append(("note", filing.note))
         self._append(unit, "filings", pairs, flow=True)
+
+    def set_evaluation(self, unit: Unit, record: EvaluationRecord) -> None:
+        """Record scores: in place of the unit's record of that evaluation and year, else last."""
+        self._change("_set_evaluation", unit, record)
+
+    def _set_evaluation(self, unit: Unit, record: EvaluationRecord) -> None:
+        pairs = record_pairs(record)
+        items = self._node(unit, "evaluations")
+        if isinstance(items, CommentedSeq):
+            same = [
+                i
+                for i, node in enumerate(items)
+                if isinstance(node, CommentedMap)
+                and node.get("evaluation") == record.evaluation
+                and node.get("year") == record.year
+            ]
+            if same:
+                set_entry(items, same[-1], block_map(pairs))
+                return
+        self._append(unit, "evaluations", pairs, flow=False)
 
     def add_past(self, unit: Unit, past: PastHolder) -> None:
         """Keep a former holder in the unit's history."""

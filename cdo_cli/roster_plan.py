@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from .errors import CdoError, ExitCode, NotFoundError
-from .records import PERSON_FIELDS, FilingRecord, ImportedFile, PersonRecord, Where
+from .records import PERSON_FIELDS, FilingRecord, ImportedFile, PersonRecord, ScoreRecord, Where
 from .roster import Filing, PastHolder, Person, UnitEntry
 from .roster_checks import obligation_unknown, role_problem
+from .roster_evaluations import EvaluationChange, plan_evaluations
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -136,11 +137,12 @@ class Plan:
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    evaluations: list[EvaluationChange] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """True when applying the plan would change nothing."""
-        return not self.people and not self.filings
+        return not self.people and not self.filings and not self.evaluations
 
     @property
     def blocked(self) -> bool:
@@ -150,6 +152,7 @@ class Plan:
     def units(self) -> list[str]:
         """The units the plan touches, in the scheme's order."""
         touched = {c.unit for c in self.people} | {c.unit for c in self.filings}
+        touched |= {c.unit for c in self.evaluations}
         return [u.name for u in self.scheme.units if u.name in touched]
 
 
@@ -263,6 +266,7 @@ def plan_import(
     wanted: dict[tuple[str, str], list[PersonRecord]] = {}
     covered: set[tuple[str, str]] = set()
     filings: list[tuple[Unit, FilingRecord]] = []
+    scores: list[ScoreRecord] = []
     seen_problems: set[tuple[str, str]] = set()
 
     def problem(message: str, hint: str | None, where: Where) -> None:
@@ -337,6 +341,7 @@ def plan_import(
                 problem(found.message, found.hint, filing.where)
                 continue
             filings.append((unit, filing))
+        scores += imported.evaluations
 
     for unit in scheme.units:
         for role in scheme.roles:
@@ -344,6 +349,7 @@ def plan_import(
             if key in wanted or key in covered:
                 _plan_post(plan, roster, unit, role, wanted.get(key, []), key in covered)
     _plan_filings(plan, roster, filings)
+    plan_evaluations(plan, roster, scores, find, problem)
     return plan
 
 
@@ -495,6 +501,8 @@ def apply_plan(ledger: Ledger, plan: Plan, on: dt.date) -> None:
             ledger.remove_person(unit, change.role, old.name)
     for filing in plan.filings:
         ledger.add_filing(index[filing.unit], filing.filing)
+    for scored in plan.evaluations:
+        ledger.set_evaluation(index[scored.unit], scored.new)
 
 
 def plan_holds(plan: Plan, before: LoadedRoster, after: LoadedRoster) -> list[str]:
@@ -519,4 +527,8 @@ def plan_holds(plan: Plan, before: LoadedRoster, after: LoadedRoster) -> list[st
     for filing in plan.filings:
         if filing.filing not in (after.entry(index[filing.unit]) or UnitEntry()).filings:
             wrong.append(f"“{filing.unit}”应有报送记录 {filing.filing.obligation}")
+    for scored in plan.evaluations:
+        entry = after.entry(index[scored.unit]) or UnitEntry()
+        if scored.new not in entry.evaluations:
+            wrong.append(f"“{scored.unit}”应有评价记录 {scored.new.year}")
     return wrong

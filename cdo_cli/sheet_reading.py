@@ -216,6 +216,12 @@ def read_sheet(path: Path, registry: Registry, *, scheme_id: str | None = None) 
         return ImportedFile(
             path=str(path), scheme=scheme_id, notes=["文件是空的，没有可导入的内容。"]
         )
+    # A table of evaluation scores (单位, a column per 评价内容) gives scores, not people.
+    from .evaluation_reading import read_score_table
+
+    scored = read_score_table(sheets, path, registry, scheme_id)
+    if scored is not None:
+        return scored
     headed = [(sheet, cols) for sheet in sheets if (cols := find_header(sheet.rows)) is not None]
     found = [(sheet, cols) for sheet, cols in headed if not sheet.hidden]
     reading = _Reading(str(path))

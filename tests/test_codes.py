@@ -528,6 +528,13 @@ ROSTER_CASES = [
          "是一次性事项，不分年度", base="roster", hint="请删除 period",
          edits=(("{obligation: dept_contact_form, date: 2023-10-28}",
                  "{obligation: dept_contact_form, period: 2023, date: 2023-10-28}"),)),
+    # -- evaluation scores (roster_evaluations.check_evaluations)
+    Case("scores of an evaluation the scheme lacks", "evaluation-unknown", E,
+         ("units", "市公安局", "evaluations", 0, "evaluation"), "evaluation: pilot_cdo_evaluation",
+         "“pilot_cdo_evaluation”不是本方案的评价", base="roster", hint="本方案没有评价",
+         edits=(("period: 2023, date: 2023-12-20}\n",
+                 "period: 2023, date: 2023-12-20}\n    evaluations:\n"
+                 "      - {evaluation: pilot_cdo_evaluation, year: 2023, scores: {数字政府建设: 18}}\n"),)),
     # -- completeness (roster_checks.check_completeness)
     Case("unit left out", "unit-missing", W, ("units",), "units:",
          "“市公安局”在方案范围内，但名册中没有这个单位", base="roster",

@@ -14,7 +14,7 @@ import pytest
 from pydantic import BaseModel, TypeAdapter
 from ruamel.yaml import YAML
 
-from cdo_cli import policy
+from cdo_cli import policy, policy_outlines
 from cdo_cli.policy_checks import todo_comments
 from cdo_cli.policy_quotes import DocumentText, decode_document, read_document
 from cdo_cli.policy_terms import VALUE_LABELS
@@ -27,6 +27,8 @@ MODELS: list[type[BaseModel]] = [
     policy.Role, policy.Holders, policy.Obligation, policy.Due, policy.Form, policy.FormSection,
     policy.Column, policy.Entry, policy.NamedOfficer, policy.Clause, policy.Span,
     policy.Expansion, policy.Attribute, policy.OpenList, policy.Minimum,
+    policy_outlines.ReportOutline, policy_outlines.Heading, policy_outlines.Area,
+    policy_outlines.Evaluation, policy_outlines.Dimension, policy_outlines.DocumentWeights,
 ]  # fmt: skip
 
 

@@ -15,10 +15,13 @@ from . import roster  # isort: skip
 from . import record  # isort: skip
 from . import overdue, render  # isort: skip
 from . import export  # isort: skip
+from . import evaluation  # isort: skip
 from . import policy  # isort: skip
 from .apps import app
 
-__all__ = ["app", "export", "main", "overdue", "policy", "record", "render", "roster"]
+__all__ = [
+    "app", "evaluation", "export", "main", "overdue", "policy", "record", "render", "roster",
+]  # fmt: skip
 
 
 def main() -> None:

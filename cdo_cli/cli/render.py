@@ -1,4 +1,5 @@
-"""``cdo render``: the attachment forms as Word, HTML or Markdown, blank or filled."""
+"""``cdo render``: the attachment forms as Word, HTML or Markdown, blank or filled; report
+skeletons (述职报告) and evaluation sheets (评价表) as Word or Markdown."""
 
 import datetime as dt
 from pathlib import Path
@@ -6,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
 from .apps import command
 from .common import default_rosters, note, out_bytes, say, shown, workspace
 
@@ -86,6 +88,21 @@ def render_cmd(
             "--force", help="覆盖已存在的同名文件（整体替换；不覆盖符号链接、文件夹和设备）。"
         ),
     ] = False,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year", help="述职报告的年度（必填）或评价表的评价年度，如 2023。", metavar="YEAR"
+        ),
+    ] = None,
+    weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--weights",
+            help="评价表：评价单位提供的各项权重（.yaml 或 .csv），印在表上并注明由谁提供；"
+            "不给时评价表没有权重栏。",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """生成附件表格（Word、网页或 Markdown）：空白表，或按名册填好的表。
 
@@ -95,6 +112,8 @@ def render_cmd(
       cdo render attachment2 --all -o 报名表/
       cdo render attachment3 --format md -o -
       cdo render attachment --scheme zhaoqing --roster 名册.yaml --redact
+      cdo render 述职报告 --dept 市公安局 --year 2023
+      cdo render 评价表 --scheme huizhou --all -o 评价表/
     """
     from ..output import write_documents
     from ..render import plan_output, render_documents
@@ -102,18 +121,40 @@ def render_cmd(
     plan = plan_output(fmt, output, many=all_units)
     ws = workspace(ctx)
     rosters = default_rosters([roster] if roster else None)
-    result = render_documents(
-        ws.registry,
-        form,
-        dept=dept,
-        all_units=all_units,
-        scheme_id=scheme,
-        roster=ws.valid_roster(rosters[0]) if rosters else None,
-        roster_given=roster is not None,
-        fmt=plan.fmt,
-        redact=redact,
-        today=dt.date.today(),
-    )
+    loaded = ws.valid_roster(rosters[0]) if rosters else None
+    # Report skeletons (述职报告) and evaluation sheets (评价表) are rendered apart.
+    from ..outline_render import classify, parse_year, render_outlines
+
+    found = classify(ws.registry, form, scheme, loaded, roster is not None, dept)
+    if found.kind != "form":
+        result = render_outlines(
+            found,
+            dept=dept,
+            all_units=all_units,
+            roster=loaded,
+            roster_given=roster is not None,
+            fmt=plan.fmt,
+            redact=redact,
+            year=parse_year(year),
+            weights_file=weights,
+            today=dt.date.today(),
+        )
+    elif year is not None or weights is not None:
+        flag = "--year" if year is not None else "--weights"
+        raise UsageError(f"{flag} 只用于述职报告和评价表", hint=f"附件表格不用 {flag}，去掉即可。")
+    else:
+        result = render_documents(
+            ws.registry,
+            form,
+            dept=dept,
+            all_units=all_units,
+            scheme_id=scheme,
+            roster=loaded,
+            roster_given=roster is not None,
+            fmt=plan.fmt,
+            redact=redact,
+            today=dt.date.today(),
+        )
     for text in result.notes:
         note(f"注意：{text}")
     if plan.destination.stdout:
@@ -121,7 +162,8 @@ def render_cmd(
         return
     documents = [(d.name, d.data) for d in result.documents]
     targets = write_documents(plan.destination, documents, force=force)
-    source = f"按名册 {result.roster} 填写" if result.roster else "空白表"
+    blank = {"form": "空白表", "report": "提纲，未填述职人", "evaluation": "空白评价表"}[found.kind]
+    source = f"按名册 {result.roster} 填写" if result.roster else blank
     if result.redacted:
         source += "，公开版：电话、邮箱已隐去中间部分"
     if all_units:
