@@ -123,34 +123,21 @@ class _Doc:
         )
 
     def page_numbers(self) -> None:
-        """Page numbers as GB/T 9704 places them: ``— 1 —``, odd pages right, even left."""
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Pt
+        """Page numbers as GB/T 9704 places them (``— 1 —``, odd pages right, even left):
+        the same footers as the forms' (:func:`docx_parts.page_number_footer`)."""
+        from lxml import etree
 
-        from .docx_render import set_fonts
+        from .docx_parts import page_number_footer
 
         self.document.settings.odd_and_even_pages_header_footer = True
         section = self.document.sections[0]
-        for footer, align in (
-            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
-        ):
-            p = footer.paragraphs[0]
-            p.alignment = align
-            for text, instr in (("— ", None), (None, "PAGE"), (" —", None)):
-                run = p.add_run()
-                set_fonts(run._element.get_or_add_rPr(), "宋体", "宋体")
-                run.font.size = Pt(LAYOUT.size_table)
-                if instr is None:
-                    run.text = text or ""
-                    continue
-                _el(run._element, "fldChar", fldCharType="begin")
-                code = _el(run._element, "instrText")
-                code.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                code.text = f" {instr} "
-                _el(run._element, "fldChar", fldCharType="separate")
-                _el(run._element, "t").text = "1"
-                _el(run._element, "fldChar", fldCharType="end")
+        for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+            footer.is_linked_to_previous = False
+            element = footer._element
+            for child in list(element):
+                element.remove(child)
+            for child in etree.fromstring(page_number_footer(odd)):
+                element.append(child)
 
     def save(self, title: str, subject: str, values: dict[str, str], today: dt.date) -> bytes:
         """The document as bytes, with its title, subject, date and custom properties."""
