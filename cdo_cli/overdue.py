@@ -233,9 +233,13 @@ def _scheme_items(
 
 def _undated_items(scheme: Scheme, roster: LoadedRoster | None, as_of: dt.date) -> list[Item]:
     """The filings the document sets no date for (a 备案, a plan), each owing unit's as
-    已报送 or 未报送 on ``as_of``: never overdue, since no day has passed. Work that is no
+    已报送 or 未报送 on ``as_of`` (none before the scheme was issued): never overdue, since
+    no day has passed. Work that is no
     filing (``deliverable: task``, 持续推进) has no status and is left out."""
     items: list[Item] = []
+    issued = scheme.document.issued
+    if issued is not None and as_of < issued:
+        return items  # nothing is owed before the document was issued
     for obligation in scheme.obligations:
         if obligation.due is not None or obligation.deliverable == "task":
             continue

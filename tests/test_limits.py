@@ -326,6 +326,7 @@ TRICKY = [
     "tab\tbell\x07 nul\x00 del\x7f",
     "emoji 😀 and U+2028 \u2028",
     "1",  # a string that looks like a number
+    "null",  # and one that looks like JSON's null
 ]
 
 
