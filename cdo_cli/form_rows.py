@@ -189,7 +189,12 @@ class _Walker:
             found = self._heading(cell.text)
             if found is not None:
                 if found != self.current:
+                    # A heading in a 类别 column beside its rows, under one header row
+                    # for every section: the columns in force go on.
+                    shared = None if row.spanned else self.columns
                     self._enter(found)
+                    if shared is not None and has_headers(self.sections[found]):
+                        self.columns = shared
                 skip.update(j for j, c in enumerate(row.cells) if c.origin == cell.origin)
         rest = [c for i, c in enumerate(row.cells) if i not in skip]
         if not any(c.key for c in rest):
