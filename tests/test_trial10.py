@@ -60,7 +60,9 @@ def test_import_form_of_another_scheme_names_that_scheme(cli: Cli, roster: Path)
     assert cli("render", "attachment", "--scheme", "zhaoqing", "-o", "zq.docx").exit_code == 0
     result = cli("import", "zq.docx")
     assert result.exit_code == 1, result.output
-    assert "zq.docx 是肇庆市方案的附件（肇庆市首席数据官名单），不是普宁市方案的表格" in result.stderr
+    assert (
+        "zq.docx 是肇庆市方案的附件（肇庆市首席数据官名单），不是普宁市方案的表格" in result.stderr
+    )
     assert "--roster" in result.stderr
     assert "找到了无" not in result.stderr
 
@@ -138,7 +140,7 @@ def test_import_category_column_merged_down_over_two_contacts(cli: Cli, roster: 
     assert result.exit_code == 0, result.output
     # Two contacts for a post of one: both read, and shown as the conflict they are.
     assert "姓名“周八”/“吴九”（同一文件中填了两处，该职位只设 1 名）" in result.stdout
-    assert "请只保留一人" in result.stdout
+    assert "只保留一人" in result.stdout
     assert "两份文件的" not in result.stdout
 
 
