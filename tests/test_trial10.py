@@ -158,7 +158,7 @@ def test_import_folder_says_it_is_a_folder(cli: Cli, roster: Path) -> None:
 def test_import_missing_file_gives_a_hint(cli: Cli, roster: Path) -> None:
     result = cli("import", "附件2 市公安局.docx")
     assert result.exit_code == 2
-    assert "错误：附件2 市公安局.docx：文件不存在" in result.stderr
+    assert "错误：附件2 市公安局.docx: 文件不存在" in result.stderr
     assert "提示：" in result.stderr
 
 

@@ -323,6 +323,7 @@ def import_cmd(
       cdo import 名单.csv --roster 名册.yaml --format json
     """
     from ..roster_plan import plan_import
+    from ..text import visible
     from .shell import print_error
 
     if fmt not in ("text", "json"):
@@ -333,8 +334,17 @@ def import_cmd(
     failed: list[CdoError] = []
     for path in files:
         try:
+            if path.is_dir():
+                raise UnreadableError(
+                    f"{visible(str(path))} 是文件夹，不是文件",
+                    hint=f"导入其中的表格：cdo import {visible(str(path / '*.docx'))}"
+                    "（或 *.xlsx、*.csv）",
+                )
             if not path.exists():
-                raise UnreadableError(f"{path}: 文件不存在")
+                raise UnreadableError(
+                    f"{visible(str(path))}: 文件不存在",
+                    hint="请检查文件名和所在的文件夹；文件名中有空格时，把整个路径放在引号中。",
+                )
             read = reader_for(path)
             result = read(path, ledger.registry, scheme_id=ledger.loaded.scheme.id)
         except CdoError as exc:
