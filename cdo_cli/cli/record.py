@@ -61,8 +61,9 @@ def _commit(ledger: "Ledger", plan: "Plan", on: dt.date, mode: str, fmt: str = "
     from ..findings import Severity
     from ..findings_format import findings_text
     from ..plan_format import plan_json, plan_text
-    from ..roster_plan import propose_plan
+    from ..roster_plan import propose_plan, refuse_invalid_units
 
+    refuse_invalid_units(ledger, plan)
     # The plan and the outcome are the command's output; with JSON on standard output,
     # the outcome goes to standard error.
     say = note if fmt == "json" else (lambda text: out(text + "\n"))
