@@ -27,7 +27,7 @@ from typing import Any
 
 from .errors import InvalidInputError, UnreadableError
 from .file_input import read_input
-from .text import visible
+from .text import _FORMULA_START, visible
 
 # A roster of every unit of a province is a few megabytes and some 25,000 rows.
 MAX_BYTES = 64 * 1024 * 1024  # a CSV file, or a workbook's parts unpacked
@@ -108,6 +108,12 @@ def _delimiter(text: str) -> str:
     return max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in head))
 
 
+def _as_typed(cell: str) -> str:
+    """A CSV cell as it was typed: the ``'`` that ``cdo export`` (and careful clerks) put
+    before ``=`` ``+`` ``-`` ``@`` so that Excel shows it as text is taken off again."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+
+
 def _csv_sheet(raw: bytes, name: str, shown: str) -> Sheet:
     text = _decode(raw, shown)
     if "\x00" in text:
@@ -120,7 +126,7 @@ def _csv_sheet(raw: bytes, name: str, shown: str) -> Sheet:
             if any(cell.strip() for cell in row):
                 if len(rows) == MAX_ROWS:
                     raise _too_many(shown)
-                rows.append(tuple(row))
+                rows.append(tuple(map(_as_typed, row)))
                 numbers.append(number)
     except csv.Error as exc:
         raise InvalidInputError(f"CSV 格式有误（第 {reader.line_num} 行）", file=shown) from exc
