@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from .cell_text import clean_email, clean_phone, clean_value, split_contact
 from .errors import InvalidInputError, one_of
+from .lookup import UnitNames
 from .records import PEOPLE_HEADERS, FilingRecord, ImportedFile, PersonRecord, Where
 from .sheet_files import Sheet, read_rows, sheet_rows
+from .suggest import did_you_mean
 from .text import visible
 
 if TYPE_CHECKING:
@@ -346,7 +348,8 @@ def _unreadable_formula(
 def _people(
     sheet: Sheet, cols: Columns, scheme: Scheme, part: str, reading: _Reading
 ) -> Iterator[PersonRecord]:
-    index = scheme.unit_index()
+    units = _Units(scheme)
+    index = units.index
     roles: dict[tuple[str, str], Role | None] = {}
     above = ""  # the unit of the row above: a unit written once for the people below it
     for i, (n, row) in enumerate(sheet_rows(sheet)):
@@ -371,7 +374,7 @@ def _people(
         if not person.get("name"):
             above = unit_name or above
             if cols.exported and unit_name:  # the roster's own copy: nobody holds the post
-                role = _role(roles, cell_text(_value(row, cols, "role")), unit_name, index, scheme)
+                role = _role(roles, cell_text(_value(row, cols, "role")), unit_name, units)
                 if role is not None:
                     reading.posts.append((unit_name, role.id))
             continue  # an empty row, or a post left for someone to fill in
@@ -383,7 +386,15 @@ def _people(
             reading.notes.append(f"{where}：没有填写单位，按上一行取为“{visible(above)}”。")
         above = unit_name
         written = cell_text(_value(row, cols, "role"))
-        role = _role(roles, written, unit_name, index, scheme)
+        role = _role(roles, written, unit_name, units)
+        if role is None and units.find(unit_name) is None:
+            # The post is looked up among the unit's: an unknown unit is what to correct.
+            close = did_you_mean(unit_name, index)
+            reading.notes.append(
+                f"{where}：“{visible(unit_name)}”不是{scheme.city}方案范围内的单位"
+                f"{f'（{close}）' if close else ''}，这一行未导入。"
+            )
+            continue
         if role is None:
             shown = visible(written) or "（空）"
             reading.notes.append(
@@ -398,18 +409,33 @@ def _people(
         yield PersonRecord(unit_name, role.id, person, where, clears)
 
 
+class _Units:
+    """A scheme's units by the names a sheet writes for them: as the scheme writes them
+    (or with other spaces and widths), else as :class:`~cdo_cli.lookup.UnitNames` finds
+    them (普宁市公安局), built at the first name the index does not know."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        self.index = scheme.unit_index()
+        self._names: UnitNames | None = None
+
+    def find(self, name: str) -> Unit | None:
+        """The unit ``name`` means, or None."""
+        unit = self.index.get(name) or self.index.get(_fold_unit(name, self.index))
+        if unit is None and name:
+            if self._names is None:
+                self._names = UnitNames(self.scheme)
+            unit = self._names.find(name)
+        return unit
+
+
 def _role(
-    cache: dict[tuple[str, str], Role | None],
-    written: str,
-    unit_name: str,
-    index: dict[str, Unit],
-    scheme: Scheme,
+    cache: dict[tuple[str, str], Role | None], written: str, unit_name: str, units: _Units
 ) -> Role | None:
     """The post a row's 职位 cell names in its unit (looked up once per pair)."""
     key = (written, unit_name)
     if key not in cache:
-        unit = index.get(unit_name) or index.get(_fold_unit(unit_name, index))
-        cache[key] = _match_role(written, unit, scheme)
+        cache[key] = _match_role(written, units.find(unit_name), units.scheme)
     return cache[key]
 
 

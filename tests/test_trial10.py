@@ -349,3 +349,14 @@ def test_exported_workbook_round_trip_through_openpyxl(cli: Cli, roster: Path) -
     after = roster.read_text(encoding="utf-8")
     assert "# 普宁市名册（测试）" in after and "# 现任" in after
     assert after.replace("13800138009", "13800138000").startswith(before.split("  市教育局")[0])
+
+
+def test_import_sheet_unit_written_with_the_city_finds_its_post(cli: Cli, roster: Path) -> None:
+    """普宁市公安局 is 市公安局, for the post too: 首席数据官 is its 市直部门首席数据官."""
+    _csv(
+        "汇总.csv",
+        [["单位", "职位", "姓名", "职务", "手机"], ["普宁市公安局", "首席数据官", "王五", "副局长", "13800138001"]],
+    )  # fmt: skip
+    result = cli("import", "汇总.csv")
+    assert result.exit_code == 0, result.output
+    assert _changes(result)[0] == "~ 市直部门首席数据官：张三 → 王五（张三 移入历史）"
