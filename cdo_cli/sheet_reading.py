@@ -33,13 +33,35 @@ if TYPE_CHECKING:
 
 # The headers a column may have, by what it holds; the first is the one export writes.
 HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
-    "unit": ("单位", "单位名称", "所在单位", "部门", "部门名称", "单位（部门）", "填报单位"),
+    "unit": (
+        "单位",
+        "单位名称",
+        "所在单位",
+        "工作单位",
+        "部门",
+        "部门名称",
+        "单位（部门）",
+        "填报单位",
+    ),
     "role": ("职位", "岗位", "担任职位", "职位名称", "角色", "类别", "人员类别"),
     "name": ("姓名", "名字", "人员姓名"),
-    "title": ("职务", "现任职务", "行政职务", "职务（职级）"),
-    "office": ("科室", "处室", "股室", "科室（股室）", "所在科室", "所在处室"),
-    "phone": ("联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "办公电话"),
-    "email": ("电子邮箱", "邮箱", "电子邮件", "email", "e-mail", "邮件", "电子信箱"),
+    "title": ("职务", "现任职务", "行政职务", "职务（职级）", "职务职级"),
+    "office": ("科室", "处室", "股室", "科室（股室）", "所在科室", "所在处室", "内设机构"),
+    "phone": (
+        "联系电话",
+        "电话",
+        "手机",
+        "手机号",
+        "手机号码",
+        "联系方式",
+        "联系方法",
+        "办公电话",
+        "移动电话",
+        "座机",
+        "联系电话及邮箱",
+        "电话及邮箱",
+    ),
+    "email": ("电子邮箱", "邮箱", "电子邮件", "email", "e-mail", "邮件", "电子信箱", "邮箱地址"),
     # A filings sheet.
     "obligation": ("事项", "报送事项", "事项编号"),
     "period": ("年度", "期次"),
@@ -248,6 +270,7 @@ def read_sheet(path: Path, registry: Registry, *, scheme_id: str | None = None) 
         part = sheet.name if len(sheets) > 1 else ""
         if "name" in cols.index:
             result.people += _people(sheet, cols, scheme, part, reading)
+            _note_unread_columns(sheet, cols, part, reading)
         else:
             result.filings += _filings(sheet, cols, scheme, part, reading)
         _note_hidden_rows(sheet, cols, part, reading)
@@ -437,6 +460,34 @@ def _role(
     if key not in cache:
         cache[key] = _match_role(written, units.find(unit_name), units.scheme)
     return cache[key]
+
+
+# Columns a summary sheet has that nobody expects to be imported.
+_NOT_DATA = {normalise(h) for h in ("序号", "编号", "备注", "说明", "备注说明", "")}
+
+
+def _note_unread_columns(sheet: Sheet, cols: Columns, part: str, reading: _Reading) -> None:
+    """Say which filled columns of a sheet of people were left unread (任命日期, a second
+    phone column), so that nothing a clerk typed is dropped without a word."""
+    header = sheet.rows[cols.header_row]
+    below = sheet.rows[cols.header_row + 1 :]
+    read = set(cols.index.values())
+    where = f"工作表“{visible(part)}”中" if part else "表格中"
+    for i, value in enumerate(header):
+        text = cell_text(value)
+        if i in read or normalise(text) in _NOT_DATA:
+            continue
+        if not any(i < len(row) and cell_text(row[i]) for row in below):
+            continue
+        key = _HEADERS.get(normalise(text))
+        if key is None:
+            reading.notes.append(f"{where}的“{visible(text)}”一栏不是导入的内容，未读取。")
+        else:
+            first = cell_text(header[cols.index[key]])
+            reading.notes.append(
+                f"{where}的“{visible(text)}”一栏与“{visible(first)}”一栏是同一项，只读取了"
+                f"“{visible(first)}”。"
+            )
 
 
 def _note_hidden_rows(sheet: Sheet, cols: Columns, part: str, reading: _Reading) -> None:

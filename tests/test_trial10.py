@@ -360,3 +360,13 @@ def test_import_sheet_unit_written_with_the_city_finds_its_post(cli: Cli, roster
     result = cli("import", "汇总.csv")
     assert result.exit_code == 0, result.output
     assert _changes(result)[0] == "~ 市直部门首席数据官：张三 → 王五（张三 移入历史）"
+
+
+def test_import_sheet_with_two_phone_columns_says_which_it_read(cli: Cli, roster: Path) -> None:
+    _csv(
+        "汇总.csv",
+        [["单位", "职位", "姓名", "办公电话", "手机"], ["市公安局", "首席数据官", "张三", "0663-6186213", "13800138000"]],
+    )  # fmt: skip
+    result = cli("import", "汇总.csv")
+    assert result.exit_code == 0, result.output
+    assert "“手机”一栏与“办公电话”一栏是同一项，只读取了“办公电话”" in result.stderr
