@@ -370,3 +370,14 @@ def test_import_sheet_with_two_phone_columns_says_which_it_read(cli: Cli, roster
     result = cli("import", "汇总.csv")
     assert result.exit_code == 0, result.output
     assert "“手机”一栏与“办公电话”一栏是同一项，只读取了“办公电话”" in result.stderr
+
+
+def test_record_with_a_bad_email_hints_at_what_was_given(cli: Cli, roster: Path) -> None:
+    """The hint named 日期、事项和职位 for an e-mail address typed wrong."""
+    result = cli(
+        "record", "appoint", "--unit", "市教育局", "--role", "工作联系人", "--name", "李四",
+        "--email", "notanemail", "--date", "2024-03-01",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "[email-invalid]" in result.stderr
+    assert "提示：行号指修改后的内容。请核对命令中给出的日期、电话、邮箱等内容。" in result.stderr
