@@ -381,3 +381,60 @@ def test_record_with_a_bad_email_hints_at_what_was_given(cli: Cli, roster: Path)
     assert result.exit_code == 1
     assert "[email-invalid]" in result.stderr
     assert "提示：行号指修改后的内容。请核对命令中给出的日期、电话、邮箱等内容。" in result.stderr
+
+
+def _vertical_form(path: str, rows: list[list[str]]) -> None:
+    """附件2 re-typed as a 竖表: each field's name beside its value, headings across."""
+    document = docx.Document()
+    document.add_paragraph("附件2")
+    document.add_paragraph("普宁市部门首席数据官和联系人报名表")
+    width = max(map(len, rows))
+    table = document.add_table(rows=len(rows), cols=width)
+    for i, texts in enumerate(rows):
+        if len(texts) == 1:
+            table.cell(i, 0).merge(table.cell(i, width - 1)).text = texts[0]
+            continue
+        for j, text in enumerate(texts):
+            table.cell(i, j).text = text
+    document.save(path)
+
+
+def test_import_form_typed_as_label_and_value_pairs(cli: Cli, roster: Path) -> None:
+    """姓名 | 孙七 on one row, 职务 | 副局长 on the next: read, not 未填写人员."""
+    _vertical_form(
+        "竖表.docx",
+        [
+            ["部门首席数据官"],
+            ["单位", "市教育局"],
+            ["姓名", "孙七"],
+            ["职务", "副局长"],
+            ["联系方式", "13700137000"],
+            ["工作联系人"],
+            ["科室（股室）", "办公室"],
+            ["姓名", "周八"],
+            ["职务", "科员"],
+            ["联系方式", "13600136000"],
+        ],
+    )
+    result = cli("import", "竖表.docx")
+    assert result.exit_code == 0, result.output
+    assert _changes(result) == ["+ 工作联系人：周八（科员，13600136000）"]
+    assert "未填写人员" not in result.stderr and "未导入" not in result.stderr
+
+
+def test_import_form_typed_as_two_pairs_a_row(cli: Cli, roster: Path) -> None:
+    _vertical_form(
+        "附件2-市教育局.docx",
+        [
+            ["部门首席数据官"],
+            ["姓名", "孙七", "职务", "副局长"],
+            ["联系电话", "13700137001", "电子邮箱", "sq@example.cn"],
+            ["工作联系人"],
+            ["姓名", "周八", "职务", "科员"],
+            ["科室", "办公室", "联系电话", ""],
+        ],
+    )
+    result = cli("import", "附件2-市教育局.docx")
+    assert result.exit_code == 0, result.output
+    assert _changes(result) == ["~ 市直部门首席数据官 孙七：", "+ 工作联系人：周八（科员）"]
+    assert "联系电话：13700137000 → 13700137001" in result.stdout
