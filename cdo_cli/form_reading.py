@@ -226,7 +226,13 @@ def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -
     walked = walk(scheme, form, content, shown)
     result.notes.extend(walked.notes)
     if not walked.people:
-        result.notes.insert(0, f"{form.label}（{form.title}）未填写人员，没有可导入的内容")
+        # Rows left unread (their notes follow) are not a blank form.
+        why = (
+            "中没有读出可导入的人员（见以下说明）"
+            if walked.notes
+            else "未填写人员，没有可导入的内容"
+        )
+        result.notes.insert(0, f"{form.label}（{form.title}）{why}")
         return result
     unit = _settle_unit(match, walked, content, path, result.notes) if form.per_unit else None
     for raw in walked.people:

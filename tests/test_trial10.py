@@ -438,3 +438,17 @@ def test_import_form_typed_as_two_pairs_a_row(cli: Cli, roster: Path) -> None:
     assert result.exit_code == 0, result.output
     assert _changes(result) == ["~ 市直部门首席数据官 孙七：", "+ 工作联系人：周八（科员）"]
     assert "联系电话：13700137000 → 13700137001" in result.stdout
+
+
+def test_import_form_with_rows_unread_is_not_called_blank(cli: Cli, roster: Path) -> None:
+    """Data under the headings but no header row: the rows are named, and the form is
+    not said to be 未填写人员."""
+    _vertical_form(
+        "附件2-市教育局.docx",
+        [["部门首席数据官"], ["市教育局", "孙七", "副局长", "13700137000"]],
+    )
+    result = cli("import", "附件2-市教育局.docx")
+    assert result.exit_code == 0, result.output
+    assert "未填写人员" not in result.stderr
+    assert "没有读出可导入的人员" in result.stderr
+    assert "表格1第 2 行不在任何表头之下，未导入" in result.stderr
