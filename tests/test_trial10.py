@@ -452,3 +452,16 @@ def test_import_form_with_rows_unread_is_not_called_blank(cli: Cli, roster: Path
     assert "未填写人员" not in result.stderr
     assert "没有读出可导入的人员" in result.stderr
     assert "表格1第 2 行不在任何表头之下，未导入" in result.stderr
+
+
+def test_import_skips_the_owner_file_word_leaves_beside_an_open_form(
+    cli: Cli, roster: Path
+) -> None:
+    """Word keeps ~$件2-市教育局.docx beside a form it has open; 回收/*.docx takes it in."""
+    _vertical_form("附件2-市教育局.docx", [["部门首席数据官"], ["姓名", "孙七"], ["职务", "局长"]])
+    owner = bytes([8]) + b"zhangsan" + b"\0" * 45 + bytes([2, 0]) + "张三".encode("utf-16-le")
+    Path("~$件2-市教育局.docx").write_bytes(owner + b"\0" * (162 - len(owner)))
+    result = cli("import", "附件2-市教育局.docx", "~$件2-市教育局.docx")
+    assert result.exit_code == 0, result.output
+    assert "职务：副局长 → 局长" in result.stdout
+    assert "~$件2-市教育局.docx 是 Word 或 WPS 打开文件时留下的临时文件，已跳过" in result.stderr

@@ -286,6 +286,19 @@ def reader_for(path: Path) -> Any:
     return getattr(module, function)
 
 
+# Word, Excel and WPS keep a small "owner file" ~$name beside a document they have open;
+# a folder's *.docx takes it in with the forms.
+_OWNER_FILE_BYTES = 1024
+
+
+def _owner_file(path: Path) -> bool:
+    """True for the ~$ lock file an Office program leaves beside an open document."""
+    try:
+        return path.name.startswith("~$") and path.stat().st_size <= _OWNER_FILE_BYTES
+    except OSError:
+        return False
+
+
 @command("import")
 def import_cmd(
     ctx: typer.Context,
@@ -341,6 +354,9 @@ def import_cmd(
                     hint=f"导入其中的表格：cdo import {visible(str(path / '*.docx'))}"
                     "（或 *.xlsx、*.csv）",
                 )
+            if _owner_file(path):
+                note(f"{visible(str(path))} 是 Word 或 WPS 打开文件时留下的临时文件，已跳过。")
+                continue
             if not path.exists():
                 raise UnreadableError(
                     f"{visible(str(path))}: 文件不存在",
