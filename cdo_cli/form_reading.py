@@ -62,17 +62,37 @@ def _not_recognised(
             f"{shown} 无法识别：{scope}没有定义附件表格", hint="；".join(broken) or None
         )
     best = matches[0]
-    found = "、".join(best.found) or "无"
     missing = "、".join(best.missing)
-    hint = f"最接近的是{best.name}：找到了{found}；没有找到{missing}。"
+    if best.found:
+        hint = f"最接近的是{best.name}：找到了{'、'.join(best.found)}；没有找到{missing}。"
+    else:
+        hint = f"最接近的是{best.name}，但没有找到{missing}。"
     hint += "请用 cdo render 生成的表格填写，或检查表格的标题、分组和表头是否与附件一致。"
     if broken:
         hint += "另：" + "；".join(broken)
     return FormNotRecognisedError(f"{shown} 不是{scope}的任何一份附件表格", hint=hint)
 
 
+def _other_schemes(content: Content, path: Path, registry: Registry,
+                   scheme_id: str) -> list[FormMatch]:  # fmt: skip
+    """The other schemes' forms scored against a document none of its scheme's forms is."""
+    schemes, _broken = registry.usable()
+    others = [(s, f) for s in schemes if s.id != scheme_id for f in s.forms]
+    return recognise(content, others, path.stem)
+
+
+def _other_scheme_error(shown: str, best: FormMatch, scope: str) -> FormNotRecognisedError:
+    """Zhaoqing's list imported into Puning's roster: whose form it is, and what to do."""
+    city = best.scheme.city
+    return FormNotRecognisedError(
+        f"{shown} 是{city}方案的{best.form.label}（{best.form.title}），不是{scope}的表格",
+        hint=f"请导入{city}的名册：cdo import 文件 --roster {city}的名册.yaml"
+        f"（还没有时用 cdo init --scheme {best.scheme.id} 生成）。",
+    )
+
+
 def _choose(content: Content, forms: list[tuple[Scheme, Form]], path: Path, scheme_id: str | None,
-            broken: list[str], notes: list[str]) -> FormMatch:  # fmt: skip
+            broken: list[str], notes: list[str], registry: Registry) -> FormMatch:  # fmt: skip
     """The form the document is; FormNotRecognisedError naming the closest when none."""
     shown = visible(str(path))
     scope = f"{forms[0][0].city}方案" if scheme_id is not None and forms else "各方案"
@@ -81,6 +101,12 @@ def _choose(content: Content, forms: list[tuple[Scheme, Form]], path: Path, sche
     matches = recognise(content, forms, path.stem)
     passing = [m for m in matches if m.passes]
     if not passing:
+        others = _other_schemes(content, path, registry, scheme_id) if scheme_id else []
+        theirs = [m for m in others if m.passes]
+        if theirs:
+            raise _other_scheme_error(shown, theirs[0], scope)
+        if others and others[0].found and not (matches and matches[0].found):
+            matches = others  # the closest is another scheme's form: name that one
         raise _not_recognised(shown, matches, scope, broken)
     best = passing[0]
     claimed = _claimed(content, forms)
@@ -191,7 +217,7 @@ def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -
     forms, broken = _forms(registry, scheme_id)
     shown = str(path)
     result = ImportedFile(path=shown)
-    match = _choose(content, forms, path, scheme_id, broken, result.notes)
+    match = _choose(content, forms, path, scheme_id, broken, result.notes, registry)
     scheme, form = match.scheme, match.form
     result.scheme, result.form = scheme.id, form.id
     if all(s.kind == "unit_list" for s in form.sections):
@@ -200,7 +226,13 @@ def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -
     walked = walk(scheme, form, content, shown)
     result.notes.extend(walked.notes)
     if not walked.people:
-        result.notes.insert(0, f"{form.label}（{form.title}）未填写人员，没有可导入的内容")
+        # Rows left unread (their notes follow) are not a blank form.
+        why = (
+            "中没有读出可导入的人员（见以下说明）"
+            if walked.notes
+            else "未填写人员，没有可导入的内容"
+        )
+        result.notes.insert(0, f"{form.label}（{form.title}）{why}")
         return result
     unit = _settle_unit(match, walked, content, path, result.notes) if form.per_unit else None
     for raw in walked.people:

@@ -23,8 +23,14 @@ from .cell_text import (
     split_contact,
     strip_enumerator,
 )
-from .docx_reading import Content, Paragraph, Row
-from .form_recognition import has_headers, header_row_fields, heading_keys, is_lines
+from .docx_reading import Cell, Content, Paragraph, Row
+from .form_recognition import (
+    has_headers,
+    header_field,
+    header_row_fields,
+    heading_keys,
+    is_lines,
+)
 from .policy import Form, FormSection, Scheme, Selector, Unit
 from .records import PERSON_FIELDS, Where
 from .text import visible
@@ -126,6 +132,9 @@ class _Walker:
         self.columns: dict[int, str] | None = None
         self.headed: set[int] = set()  # sections whose header row has been seen
         self.header_spans = False  # the last row was a header row with a merged cell
+        # A person typed as label | value rows (a 竖表), gathered until the section ends.
+        self.pairs: dict[str, str] = {}
+        self.pairs_where: Where | None = None
         self.result = WalkResult()
 
     # ------------------------------------------------------------ sections
@@ -141,6 +150,7 @@ class _Walker:
         return fresh[0] if fresh else hits[0] if hits else None
 
     def _enter(self, index: int) -> None:
+        self.flush()
         self.current = index
         self.result.sections.add(index)
         section = self.sections[index]
@@ -189,7 +199,12 @@ class _Walker:
             found = self._heading(cell.text)
             if found is not None:
                 if found != self.current:
+                    # A heading in a 类别 column beside its rows, under one header row
+                    # for every section: the columns in force go on.
+                    shared = None if row.spanned else self.columns
                     self._enter(found)
+                    if shared is not None and has_headers(self.sections[found]):
+                        self.columns = shared
                 skip.update(j for j, c in enumerate(row.cells) if c.origin == cell.origin)
         rest = [c for i, c in enumerate(row.cells) if i not in skip]
         if not any(c.key for c in rest):
@@ -206,6 +221,8 @@ class _Walker:
             return
         self.header_spans = False
         if self.current is None or self.columns is None:
+            if self.current is not None and self._pair_row(row):
+                return
             if len(row.texts()) > 1:
                 self.result.notes.append(
                     f"表格{row.table}第 {row.number} 行不在任何表头之下，未导入"
@@ -231,7 +248,43 @@ class _Walker:
             return True
         return False
 
+    def _pair_row(self, row: Row) -> bool:
+        """True for a row of label | value pairs (姓名 | 张三 | 职务 | 副局长), gathered
+        into the section's person; a label repeated begins the next person."""
+        assert self.current is not None
+        section = self.sections[self.current]
+        cells: list[Cell] = []
+        for cell in row.cells:
+            if all(c.origin != cell.origin for c in cells):  # a merged cell counts once
+                cells.append(cell)
+        while cells and not cells[-1].key:
+            cells.pop()
+        pairs: list[tuple[str, str]] = []
+        for i in range(0, len(cells), 2):
+            label, value = cells[i], cells[i + 1] if i + 1 < len(cells) else None
+            mapped = header_field(label.key, section)
+            if mapped is None or (value is not None and header_field(value.key, section)):
+                return False
+            pairs.append((mapped[0], value.text if value is not None else ""))
+        if not pairs:
+            return False
+        for name, text in pairs:
+            if name in self.pairs and text:
+                self.flush()
+            if text:
+                self.pairs[name] = text
+        if self.pairs_where is None:
+            self.pairs_where = Where(self.file, f"表格{row.table}", row.number)
+        return True
+
+    def flush(self) -> None:
+        """The person gathered from label | value rows, if any, read as a row is."""
+        if self.current is not None and self.pairs and self.pairs_where is not None:
+            self._person(self.sections[self.current], self.pairs, self.pairs_where)
+        self.pairs, self.pairs_where = {}, None
+
     def _header(self, row: Row, fields: dict[int, tuple[str, bool]]) -> None:
+        self.flush()
         if self.header_spans and self.current is not None and self.columns is not None:
             # The second header row under a merged cell (联系方式 over 电话 and 邮箱).
             self.columns.update({i: f for i, (f, _) in fields.items()})
@@ -409,4 +462,5 @@ def walk(scheme: Scheme, form: Form, content: Content, file: str) -> WalkResult:
             walker.paragraph(item)
         else:
             walker.row(item)
+    walker.flush()
     return walker.result

@@ -139,7 +139,15 @@ def plan_text(plan: Plan, *, color: bool = False) -> str:
     if plan.conflicts:
         lines += ["", "冲突（不会写入）："]
         lines += [line("!", conflict_message(plan, c)) for c in plan.conflicts]
-        lines.append("  提示：请核对这两处，改正后重新导入（两份文件的，也可以只导入其中一份）。")
+        same = [c for c in plan.conflicts if c.first.where.file == c.second.where.file]
+        if len(same) < len(plan.conflicts):
+            lines.append(
+                "  提示：请核对这两处，改正后重新导入（两份文件的，也可以只导入其中一份）。"
+            )
+        if same:
+            lines.append(
+                "  提示：同一文件给只设 1 名的职位填了多人：请与填表单位核对，在表格中只保留一人后重新导入。"
+            )
     if plan.problems:
         lines += ["", "无法导入："]
         for p in plan.problems:

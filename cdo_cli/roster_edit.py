@@ -85,7 +85,7 @@ class ChangeRejectedError(CdoError):
 
         super().__init__(
             "修改后的名册会有以下错误，未写入：\n" + findings_text(findings, [name]).rstrip(),
-            hint=hint or "行号指修改后的内容。请核对命令中的日期、事项和职位。",
+            hint=hint or "行号指修改后的内容。请核对命令中给出的日期、电话、邮箱等内容。",
         )
         self.findings = findings
 

@@ -453,6 +453,39 @@ class PlanBlockedError(CdoError):
     exit_code = ExitCode.FINDINGS
 
 
+class UnitEntryInvalidError(CdoError):
+    """A change to a unit whose entry in the roster has shape errors (exit 1)."""
+
+    exit_code = ExitCode.FINDINGS
+
+
+def refuse_invalid_units(ledger: Ledger, plan: Plan) -> None:
+    """UnitEntryInvalidError, with validate's findings there, when the plan changes a unit
+    whose entry the roster gets wrong (an unknown key, a list for a person …).
+
+    Such an entry is left out of the loaded roster, so what it holds is not known: the
+    plan would show its holder as missing, and the change could not be proven.
+    """
+    from .findings import Severity
+    from .findings_format import findings_text
+
+    broken = [u for u in plan.units() if u in ledger.loaded.invalid]
+    if not broken:
+        return
+    keys = {ledger.loaded.entries[u][0] for u in broken}
+    findings = [
+        f
+        for f in ledger.findings
+        if f.severity is Severity.error and f.path[:1] == ("units",) and str(f.path[1]) in keys
+    ]
+    shown = "、".join(f"“{u}”" for u in broken)
+    raise UnitEntryInvalidError(
+        f"名册中{shown}一项有错误，无法确定其中现有的内容，未作修改：\n"
+        + findings_text(findings, [ledger.name]).rstrip(),
+        hint=f"请先改正这些错误（cdo validate {ledger.name}），再重新运行。",
+    )
+
+
 def propose_plan(ledger: Ledger, plan: Plan, on: dt.date) -> Proposal:
     """Apply the plan on the ledger and prove the result (nothing is written).
 

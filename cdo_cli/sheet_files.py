@@ -27,7 +27,7 @@ from typing import Any
 
 from .errors import InvalidInputError, UnreadableError
 from .file_input import read_input
-from .text import visible
+from .text import _FORMULA_START, visible
 
 # A roster of every unit of a province is a few megabytes and some 25,000 rows.
 MAX_BYTES = 64 * 1024 * 1024  # a CSV file, or a workbook's parts unpacked
@@ -108,6 +108,12 @@ def _delimiter(text: str) -> str:
     return max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in head))
 
 
+def _as_typed(cell: str) -> str:
+    """A CSV cell as it was typed: the ``'`` that ``cdo export`` (and careful clerks) put
+    before ``=`` ``+`` ``-`` ``@`` so that Excel shows it as text is taken off again."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+
+
 def _csv_sheet(raw: bytes, name: str, shown: str) -> Sheet:
     text = _decode(raw, shown)
     if "\x00" in text:
@@ -120,7 +126,7 @@ def _csv_sheet(raw: bytes, name: str, shown: str) -> Sheet:
             if any(cell.strip() for cell in row):
                 if len(rows) == MAX_ROWS:
                     raise _too_many(shown)
-                rows.append(tuple(row))
+                rows.append(tuple(map(_as_typed, row)))
                 numbers.append(number)
     except csv.Error as exc:
         raise InvalidInputError(f"CSV 格式有误（第 {reader.line_num} 行）", file=shown) from exc
@@ -130,19 +136,53 @@ def _csv_sheet(raw: bytes, name: str, shown: str) -> Sheet:
 # ---------------------------------------------------------------- .xlsx
 
 
-def _xlsx_sheets(raw: bytes, path: Path, shown: str) -> list[Sheet]:
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableError(
-            f"{shown}: 文件已加密（设置了打开密码）或是旧版 .xls 格式，无法读取",
-            hint="请在 Excel/WPS 中取消密码后另存为 .xlsx。",
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a compound file: an old .xls/.doc, or encrypted
+
+
+def _has_stream(raw: bytes, name: str) -> bool:
+    """True when a compound file's directory names this stream (stored as UTF-16LE)."""
+    return name.encode("utf-16-le") in raw
+
+
+def _refuse_compound(raw: bytes, path: Path, shown: str) -> UnreadableError:
+    """What a compound file named .xlsx is: Office wraps a password-protected .xlsx in
+    the same container as an old .xls; its streams tell them apart."""
+    if _has_stream(raw, "EncryptedPackage"):
+        return UnreadableError(
+            f"{shown} 设置了打开密码（已加密），无法读取",
+            hint="请在 Excel 或 WPS 中打开，在“文件 → 信息 → 保护工作簿”（WPS：“文件 → "
+            "文档加密”）中取消密码并保存，或请对方发送未加密的文件。",
         )
+    if _has_stream(raw, "Workbook") or _has_stream(raw, "Book"):
+        what = "旧版 Excel 工作簿（.xls），只能读取 .xlsx"
+    elif _has_stream(raw, "WordDocument"):
+        what = "旧版 Word 文档（.doc），不是工作簿"
+    else:
+        return UnreadableError(
+            f"{shown} 设置了打开密码（已加密），或是旧版 Office/WPS 格式的文件，无法读取",
+            hint="请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx。",
+        )
+    return UnreadableError(f"{shown} 是{what}", hint=convert_hint(path, "xlsx"))
+
+
+def _xlsx_sheets(raw: bytes, path: Path, shown: str) -> list[Sheet]:
+    if not raw:
+        raise UnreadableError(f"{shown} 是空文件（0 字节）", hint="请让对方重新发送。")
+    if raw.startswith(_OLE_MAGIC):
+        raise _refuse_compound(raw, path, shown)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         total = sum(info.file_size for info in archive.infolist())
+        names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UnreadableError(
             f"{shown}: 文件已损坏，或不是 .xlsx 文件", hint="请在 Excel/WPS 中打开确认后重新保存。"
         ) from None
+    if "word/document.xml" in names and "xl/workbook.xml" not in names:
+        raise UnreadableError(
+            f"{shown} 是 Word 文档（.docx），不是 Excel 工作簿",
+            hint="把文件的扩展名改为 .docx 后再导入。",
+        )
     if total > MAX_BYTES:
         raise UnreadableError(
             f"{shown}: 工作簿解压后超过 {MAX_BYTES // 1024 // 1024} MB，已拒绝",

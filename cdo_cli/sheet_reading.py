@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from .cell_text import clean_email, clean_phone, clean_value, split_contact
 from .errors import InvalidInputError, one_of
+from .lookup import UnitNames
 from .records import PEOPLE_HEADERS, FilingRecord, ImportedFile, PersonRecord, Where
 from .sheet_files import Sheet, read_rows, sheet_rows
+from .suggest import did_you_mean
 from .text import visible
 
 if TYPE_CHECKING:
@@ -31,13 +33,35 @@ if TYPE_CHECKING:
 
 # The headers a column may have, by what it holds; the first is the one export writes.
 HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
-    "unit": ("单位", "单位名称", "所在单位", "部门", "部门名称", "单位（部门）", "填报单位"),
+    "unit": (
+        "单位",
+        "单位名称",
+        "所在单位",
+        "工作单位",
+        "部门",
+        "部门名称",
+        "单位（部门）",
+        "填报单位",
+    ),
     "role": ("职位", "岗位", "担任职位", "职位名称", "角色", "类别", "人员类别"),
     "name": ("姓名", "名字", "人员姓名"),
-    "title": ("职务", "现任职务", "行政职务", "职务（职级）"),
-    "office": ("科室", "处室", "股室", "科室（股室）", "所在科室", "所在处室"),
-    "phone": ("联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "办公电话"),
-    "email": ("电子邮箱", "邮箱", "电子邮件", "email", "e-mail", "邮件", "电子信箱"),
+    "title": ("职务", "现任职务", "行政职务", "职务（职级）", "职务职级"),
+    "office": ("科室", "处室", "股室", "科室（股室）", "所在科室", "所在处室", "内设机构"),
+    "phone": (
+        "联系电话",
+        "电话",
+        "手机",
+        "手机号",
+        "手机号码",
+        "联系方式",
+        "联系方法",
+        "办公电话",
+        "移动电话",
+        "座机",
+        "联系电话及邮箱",
+        "电话及邮箱",
+    ),
+    "email": ("电子邮箱", "邮箱", "电子邮件", "email", "e-mail", "邮件", "电子信箱", "邮箱地址"),
     # A filings sheet.
     "obligation": ("事项", "报送事项", "事项编号"),
     "period": ("年度", "期次"),
@@ -246,6 +270,7 @@ def read_sheet(path: Path, registry: Registry, *, scheme_id: str | None = None) 
         part = sheet.name if len(sheets) > 1 else ""
         if "name" in cols.index:
             result.people += _people(sheet, cols, scheme, part, reading)
+            _note_unread_columns(sheet, cols, part, reading)
         else:
             result.filings += _filings(sheet, cols, scheme, part, reading)
         _note_hidden_rows(sheet, cols, part, reading)
@@ -346,7 +371,8 @@ def _unreadable_formula(
 def _people(
     sheet: Sheet, cols: Columns, scheme: Scheme, part: str, reading: _Reading
 ) -> Iterator[PersonRecord]:
-    index = scheme.unit_index()
+    units = _Units(scheme)
+    index = units.index
     roles: dict[tuple[str, str], Role | None] = {}
     above = ""  # the unit of the row above: a unit written once for the people below it
     for i, (n, row) in enumerate(sheet_rows(sheet)):
@@ -371,7 +397,7 @@ def _people(
         if not person.get("name"):
             above = unit_name or above
             if cols.exported and unit_name:  # the roster's own copy: nobody holds the post
-                role = _role(roles, cell_text(_value(row, cols, "role")), unit_name, index, scheme)
+                role = _role(roles, cell_text(_value(row, cols, "role")), unit_name, units)
                 if role is not None:
                     reading.posts.append((unit_name, role.id))
             continue  # an empty row, or a post left for someone to fill in
@@ -383,7 +409,15 @@ def _people(
             reading.notes.append(f"{where}：没有填写单位，按上一行取为“{visible(above)}”。")
         above = unit_name
         written = cell_text(_value(row, cols, "role"))
-        role = _role(roles, written, unit_name, index, scheme)
+        role = _role(roles, written, unit_name, units)
+        if role is None and units.find(unit_name) is None:
+            # The post is looked up among the unit's: an unknown unit is what to correct.
+            close = did_you_mean(unit_name, index)
+            reading.notes.append(
+                f"{where}：“{visible(unit_name)}”不是{scheme.city}方案范围内的单位"
+                f"{f'（{close}）' if close else ''}，这一行未导入。"
+            )
+            continue
         if role is None:
             shown = visible(written) or "（空）"
             reading.notes.append(
@@ -398,19 +432,62 @@ def _people(
         yield PersonRecord(unit_name, role.id, person, where, clears)
 
 
+class _Units:
+    """A scheme's units by the names a sheet writes for them: as the scheme writes them
+    (or with other spaces and widths), else as :class:`~cdo_cli.lookup.UnitNames` finds
+    them (普宁市公安局), built at the first name the index does not know."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        self.index = scheme.unit_index()
+        self._names: UnitNames | None = None
+
+    def find(self, name: str) -> Unit | None:
+        """The unit ``name`` means, or None."""
+        unit = self.index.get(name) or self.index.get(_fold_unit(name, self.index))
+        if unit is None and name:
+            if self._names is None:
+                self._names = UnitNames(self.scheme)
+            unit = self._names.find(name)
+        return unit
+
+
 def _role(
-    cache: dict[tuple[str, str], Role | None],
-    written: str,
-    unit_name: str,
-    index: dict[str, Unit],
-    scheme: Scheme,
+    cache: dict[tuple[str, str], Role | None], written: str, unit_name: str, units: _Units
 ) -> Role | None:
     """The post a row's 职位 cell names in its unit (looked up once per pair)."""
     key = (written, unit_name)
     if key not in cache:
-        unit = index.get(unit_name) or index.get(_fold_unit(unit_name, index))
-        cache[key] = _match_role(written, unit, scheme)
+        cache[key] = _match_role(written, units.find(unit_name), units.scheme)
     return cache[key]
+
+
+# Columns a summary sheet has that nobody expects to be imported.
+_NOT_DATA = {normalise(h) for h in ("序号", "编号", "备注", "说明", "备注说明", "")}
+
+
+def _note_unread_columns(sheet: Sheet, cols: Columns, part: str, reading: _Reading) -> None:
+    """Say which filled columns of a sheet of people were left unread (任命日期, a second
+    phone column), so that nothing a clerk typed is dropped without a word."""
+    header = sheet.rows[cols.header_row]
+    below = sheet.rows[cols.header_row + 1 :]
+    read = set(cols.index.values())
+    where = f"工作表“{visible(part)}”中" if part else "表格中"
+    for i, value in enumerate(header):
+        text = cell_text(value)
+        if i in read or normalise(text) in _NOT_DATA:
+            continue
+        if not any(i < len(row) and cell_text(row[i]) for row in below):
+            continue
+        key = _HEADERS.get(normalise(text))
+        if key is None:
+            reading.notes.append(f"{where}的“{visible(text)}”一栏不是导入的内容，未读取。")
+        else:
+            first = cell_text(header[cols.index[key]])
+            reading.notes.append(
+                f"{where}的“{visible(text)}”一栏与“{visible(first)}”一栏是同一项，只读取了"
+                f"“{visible(first)}”。"
+            )
 
 
 def _note_hidden_rows(sheet: Sheet, cols: Columns, part: str, reading: _Reading) -> None:

@@ -61,8 +61,9 @@ def _commit(ledger: "Ledger", plan: "Plan", on: dt.date, mode: str, fmt: str = "
     from ..findings import Severity
     from ..findings_format import findings_text
     from ..plan_format import plan_json, plan_text
-    from ..roster_plan import propose_plan
+    from ..roster_plan import propose_plan, refuse_invalid_units
 
+    refuse_invalid_units(ledger, plan)
     # The plan and the outcome are the command's output; with JSON on standard output,
     # the outcome goes to standard error.
     say = note if fmt == "json" else (lambda text: out(text + "\n"))
@@ -285,6 +286,19 @@ def reader_for(path: Path) -> Any:
     return getattr(module, function)
 
 
+# Word, Excel and WPS keep a small "owner file" ~$name beside a document they have open;
+# a folder's *.docx takes it in with the forms.
+_OWNER_FILE_BYTES = 1024
+
+
+def _owner_file(path: Path) -> bool:
+    """True for the ~$ lock file an Office program leaves beside an open document."""
+    try:
+        return path.name.startswith("~$") and path.stat().st_size <= _OWNER_FILE_BYTES
+    except OSError:
+        return False
+
+
 @command("import")
 def import_cmd(
     ctx: typer.Context,
@@ -323,6 +337,7 @@ def import_cmd(
       cdo import 名单.csv --roster 名册.yaml --format json
     """
     from ..roster_plan import plan_import
+    from ..text import visible
     from .shell import print_error
 
     if fmt not in ("text", "json"):
@@ -333,8 +348,20 @@ def import_cmd(
     failed: list[CdoError] = []
     for path in files:
         try:
+            if path.is_dir():
+                raise UnreadableError(
+                    f"{visible(str(path))} 是文件夹，不是文件",
+                    hint=f"导入其中的表格：cdo import {visible(str(path / '*.docx'))}"
+                    "（或 *.xlsx、*.csv）",
+                )
+            if _owner_file(path):
+                note(f"{visible(str(path))} 是 Word 或 WPS 打开文件时留下的临时文件，已跳过。")
+                continue
             if not path.exists():
-                raise UnreadableError(f"{path}: 文件不存在")
+                raise UnreadableError(
+                    f"{visible(str(path))}: 文件不存在",
+                    hint="请检查文件名和所在的文件夹；文件名中有空格时，把整个路径放在引号中。",
+                )
             read = reader_for(path)
             result = read(path, ledger.registry, scheme_id=ledger.loaded.scheme.id)
         except CdoError as exc:
