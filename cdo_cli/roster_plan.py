@@ -32,7 +32,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from .errors import CdoError, ExitCode, NotFoundError
@@ -536,6 +536,16 @@ def apply_plan(ledger: Ledger, plan: Plan, on: dt.date) -> None:
         ledger.add_filing(index[filing.unit], filing.filing)
     for scored in plan.evaluations:
         ledger.set_evaluation(index[scored.unit], scored.new)
+
+
+def date_successors(plan: Plan, on: dt.date) -> None:
+    """Who takes a post from another (an import given ``--date``) is appointed on the day
+    the other leaves, as ``cdo record appoint`` has it (one 任免文件): without it, history
+    shows the successor as 现任 with no start. A date the file gives is kept."""
+    for n, change in enumerate(plan.people):
+        if change.replaces and change.new is not None and change.new.appointed is None:
+            dated = change.new.model_copy(update={"appointed": on})
+            plan.people[n] = replace(change, new=dated, fields=_diff(change.old, dated))
 
 
 def plan_holds(plan: Plan, before: LoadedRoster, after: LoadedRoster) -> list[str]:

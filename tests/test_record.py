@@ -441,6 +441,17 @@ def test_import_previews_then_writes_then_changes_nothing(
         "张三  副局长  2023-10-30 至 2024-03-01" in history
         and "李四  科长  ？ 至 2024-03-01" in history
     )
+    # The successor took the post the day the predecessor left (one 任免文件).
+    assert "王二  副局长  2024-03-01 起（现任）" in history
+
+
+def test_import_without_date_leaves_the_successors_start_open(
+    cli: Any, roster: Path, readers: dict[str, Any]
+) -> None:
+    readers["附件2-市公安局.docx"] = _form("附件2-市公安局.docx", "市公安局", "王二")
+    assert cli("import", "附件2-市公安局.docx", "--write").exit_code == 0
+    history = cli("history", "-u", "市公安局").stdout
+    assert "王二  副局长  现任" in history  # today is the predecessor's end, not a guess here
 
 
 def test_import_conflict_stops_the_write(cli: Any, roster: Path, readers: dict[str, Any]) -> None:

@@ -317,7 +317,10 @@ def import_cmd(
     date: Annotated[
         str | None,
         typer.Option(
-            "--date", help="被替换或移除的人员的卸任日期，YYYY-MM-DD；默认今天。", metavar="DATE"
+            "--date",
+            help="被替换或移除的人员的卸任日期，也是接任者的任命日期（表格未填时），"
+            "YYYY-MM-DD；不给时卸任日期为今天，任命日期不填。",
+            metavar="DATE",
         ),
     ] = None,
     fmt: Annotated[
@@ -336,7 +339,7 @@ def import_cmd(
       cdo import 回收/*.docx 汇总表.xlsx --write
       cdo import 名单.csv --roster 名册.yaml --format json
     """
-    from ..roster_plan import plan_import
+    from ..roster_plan import date_successors, plan_import
     from ..text import visible
     from .shell import print_error
 
@@ -371,6 +374,8 @@ def import_cmd(
             note(f"{path}：表格是空的，没有可导入的内容。")
         imported.append(result)
     plan = plan_import(ledger.loaded, imported, ledger.loaded.scheme)
+    if date is not None:
+        date_successors(plan, on)
     if failed and write:
         _commit(ledger, plan, on, "show", fmt)
         for problem in failed:
