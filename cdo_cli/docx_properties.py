@@ -24,6 +24,8 @@ from lxml import etree
 SCHEME = "cdo.scheme"
 FORM = "cdo.form"
 UNIT = "cdo.unit"
+# Set ("true") on a --redact copy: its phones and e-mails are masked, not data.
+REDACTED = "cdo.redacted"
 
 PART_NAME = "docProps/custom.xml"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"

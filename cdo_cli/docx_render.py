@@ -461,6 +461,8 @@ def _custom(form: FilledForm) -> bytes:
     values = {docx_properties.SCHEME: form.scheme, docx_properties.FORM: form.form_id}
     if form.unit is not None:
         values[docx_properties.UNIT] = form.unit
+    if form.redacted:
+        values[docx_properties.REDACTED] = "true"
     return docx_properties.custom_xml({k: visible(v) for k, v in values.items()})
 
 

@@ -22,7 +22,7 @@ from .form_rows import WalkResult, walk
 from .forms import form_units
 from .lookup import UnitNames, unit_names
 from .policy import Form, Scheme
-from .records import ImportedFile, PersonRecord
+from .records import ImportedFile, PersonRecord, Where
 from .text import visible
 
 if TYPE_CHECKING:
@@ -235,12 +235,14 @@ def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -
         result.notes.insert(0, f"{form.label}（{form.title}）{why}")
         return result
     unit = _settle_unit(match, walked, content, path, result.notes) if form.per_unit else None
+    redacted = content.properties.get(props.REDACTED) == "true"
     for raw in walked.people:
         role = raw.section.role
         if role is None:  # a scheme may declare a section no role is read from
             continue
         owner = unit or raw.unit or ""
-        result.people.append(PersonRecord(owner, role, raw.person, raw.where))
+        person = _unmasked(raw.person, result.notes, raw.where) if redacted else raw.person
+        result.people.append(PersonRecord(owner, role, person, raw.where))
         if owner not in result.units:
             result.units.append(owner)
     # Only the sections the document has speak for their posts: a list that leaves out
@@ -248,3 +250,15 @@ def read_docx(path: Path, registry: Registry, *, scheme_id: str | None = None) -
     roles = [r for i, s in enumerate(form.sections) if i in walked.sections and (r := s.role)]
     result.posts = [(u, r) for u in result.units for r in dict.fromkeys(roles)]
     return result
+
+
+def _unmasked(person: dict[str, str], notes: list[str], where: Where) -> dict[str, str]:
+    """A person read from a 公开版 copy (``render --redact``): a phone or e-mail still
+    masked (``138****8000``, ``z***@…``) is not data, so it is left out, as a blank cell
+    is, and the roster keeps what it has. One typed over the mask is read."""
+    kept = {k: v for k, v in person.items() if not (k in ("phone", "email") and "*" in v)}
+    if len(kept) < len(person):
+        notes.append(
+            f"{where}：这是公开版（电话、邮箱已遮盖），遮盖的电话、邮箱未导入，名册中的保持不变"
+        )
+    return kept

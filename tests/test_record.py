@@ -623,3 +623,26 @@ def test_import_rendered_form_filled_by_a_clerk(cli: Any, roster: Path) -> None:
         ("dept_cdo", "陈一", "13800138123"),
         ("dept_contact", "林二", "0663-2222333"),
     ]
+
+
+def test_import_of_a_redacted_copy_keeps_the_rosters_phones(cli: Any, roster: Path) -> None:
+    """A 公开版 copy (render --redact) sent back: its masked phones are not data."""
+    import docx
+
+    result = cli("render", "attachment2", "--dept", "市公安局", "--redact", "-o", "公开.docx")
+    assert result.exit_code == 0, result.output
+    document = docx.Document("公开.docx")
+    texts = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert any("****" in t for t in texts)  # masked on the page
+    preview = cli("import", "公开.docx")
+    assert preview.exit_code == 0, preview.output
+    assert "roster.yaml：没有需要修改的内容。" in preview.stdout
+    assert "这是公开版（电话、邮箱已遮盖），遮盖的电话、邮箱未导入" in preview.stderr
+    # A phone typed over the mask is read.
+    for row in document.tables[0].rows:
+        for cell in row.cells:
+            if "****" in cell.text and cell.text.startswith("139"):
+                cell.text = "13912340000"
+    document.save("公开-改.docx")
+    changed = cli("import", "公开-改.docx")
+    assert "13912345678 → 13912340000" in changed.stdout, changed.stdout
