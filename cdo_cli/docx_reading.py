@@ -16,7 +16,6 @@ elements but resolves only for well-formed tables).
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -54,13 +53,12 @@ def _stream(name: str) -> bytes:
 
 
 def _convert_hint(path: Path, target: str) -> str:
-    """How to turn an old or foreign file into a .docx: Word/WPS, or LibreOffice if here."""
-    hint = f"请在 Word 或 WPS 中打开，另存为“Word 文档（*.{target}）”后再导入"
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        given = str(path)
-        name = f'"{given}"' if " " in given else given
-        hint += f"；或用本机的 LibreOffice 转换：soffice --headless --convert-to {target} {name}"
-    return hint + "。"
+    """How to turn an old or foreign file into a .docx (or .xlsx)."""
+    from .file_input import convert_hint
+
+    if target == "xlsx":
+        return convert_hint(path, target, "Excel 或 WPS", "“Excel 工作簿（*.xlsx）”")
+    return convert_hint(path, target, "Word 或 WPS", f"“Word 文档（*.{target}）”")
 
 
 def _refuse_binary(path: Path, data: bytes) -> None:

@@ -75,3 +75,26 @@ def _too_large(shown: str, size: int | None) -> UnreadableError:
         f"{shown} 过大{about}，不像是一份表格，未读取",
         hint="表格文件通常只有几十 KB；请确认选对了文件。",
     )
+
+
+# Where the LibreOffice command in a hint writes: a folder of its own, so that a file
+# whose name already ends in the target (a .doc renamed .docx) is never converted onto itself.
+CONVERTED = "已转换"
+
+
+def convert_hint(path: Path, target: str, apps: str, save_as: str) -> str:
+    """How to turn an old or foreign file into ``target`` (docx, xlsx): ``apps`` (Word 或
+    WPS) and ``save_as`` (its 另存为 choice), or LibreOffice where it is installed."""
+    import shutil
+
+    from .text import visible
+
+    hint = f"请在 {apps} 中打开，另存为{save_as}后再导入"
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        given = visible(str(path))
+        name = f'"{given}"' if " " in given else given
+        hint += (
+            f"；或用本机的 LibreOffice 转换：soffice --headless --convert-to {target} "
+            f"--outdir {CONVERTED} {name}（转换后的文件在“{CONVERTED}”文件夹中）"
+        )
+    return hint + "。"

@@ -66,12 +66,9 @@ def read_rows(path: Path) -> list[Sheet]:
 
 def convert_hint(path: Path, target: str) -> str:
     """How to save a file as ``target``: Excel or WPS, or LibreOffice where installed."""
-    import shutil
+    from .file_input import convert_hint as hint
 
-    hint = f"请用 Excel 或 WPS 打开后“另存为” .{target} 格式"
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        hint += f"，或运行：soffice --headless --convert-to {target} {visible(path.name)}"
-    return hint + "。"
+    return hint(path, target, "Excel 或 WPS", f" .{target} 格式")
 
 
 def _too_many(shown: str) -> UnreadableError:

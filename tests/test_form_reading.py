@@ -777,7 +777,17 @@ def test_forms_resaved_by_libreoffice_read_the_same(cli: Cli, write: Write, tmp_
     with pytest.raises(UnreadableError) as caught:
         _read(old_doc)
     assert caught.value.message == f"{old_doc} 是旧版 Word 文档（.doc），只能读取 .docx"
-    assert f"soffice --headless --convert-to docx {old_doc}" in (caught.value.hint or "")
+    hint = caught.value.hint or ""
+    assert f"soffice --headless --convert-to docx --outdir 已转换 {old_doc}" in hint
+    # The command the hint gives works, and writes beside, never onto, the file given.
+    command = hint.split("转换：", 1)[1].split("（", 1)[0].split()
+    profile = tmp_path / "lo-hint-profile"
+    subprocess.run(
+        [_soffice(), f"-env:UserInstallation={profile.as_uri()}", *command[1:]],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    converted = _read(Path("已转换") / "attachment2.docx")
+    assert (converted.scheme, converted.form) == ("puning", "attachment2")
 
 
 # ---------------------------------------------------------------- any form a scheme declares
@@ -965,18 +975,18 @@ def test_password_protected_docx(tmp_path: Path) -> None:
 def test_old_doc_hint_names_libreoffice_only_where_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cdo_cli import docx_reading
 
     path = tmp_path / "附件2 市公安局.doc"
     path.write_bytes(_ole("WordDocument", "1Table"))
-    monkeypatch.setattr(docx_reading.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     error = _refused(path)
     assert error.message == f"{path} 是旧版 Word 文档（.doc），只能读取 .docx"
     assert error.hint == "请在 Word 或 WPS 中打开，另存为“Word 文档（*.docx）”后再导入。"
-    monkeypatch.setattr(docx_reading.shutil, "which", lambda name: "/usr/bin/soffice")
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/soffice")
     hint = _refused(path).hint or ""
     assert hint.endswith(
-        f'或用本机的 LibreOffice 转换：soffice --headless --convert-to docx "{path}"。'
+        "或用本机的 LibreOffice 转换：soffice --headless --convert-to docx --outdir 已转换 "
+        f'"{path}"（转换后的文件在“已转换”文件夹中）。'
     )
 
 
