@@ -1,0 +1,427 @@
+"""What ``cdo report`` shows, as plain numbers and lists: :func:`compute_report`.
+
+Nothing here decides a status of its own. Completeness is :func:`roster_checks.unit_states`
+(what ``cdo validate`` summarises and warns about), each duty's standing is
+:func:`overdue.compute_status` with ``cdo overdue``'s default window, and the counts of
+findings are the workspace's (those ``cdo validate`` prints). This module only groups
+and counts them, so the page and the Word document can never disagree with the two
+commands on the same roster.
+
+Several rosters of one scheme (a bureau that keeps departments and counties apart) make
+one report: each unit is taken from the roster that lists it; a unit no roster lists is
+missing and has filed nothing, as in each of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+from .findings import Finding, Severity
+from .overdue import Item, Status, compute_status
+from .policy import KIND_LABELS, Obligation, Scheme, UnitKind
+
+if TYPE_CHECKING:
+    from .roster_checks import UnitState
+    from .roster_loading import LoadedRoster
+
+# ``cdo overdue``'s default: a duty due within this many days is "即将到期".
+WITHIN = 14
+# The chart of overdue items by unit shows this many units; the rest make one bar.
+TOP_UNITS = 20
+
+STATES = ("complete", "incomplete", "missing")
+STATE_LABELS = {"complete": "完整", "incomplete": "不完整", "missing": "缺失"}
+# The order the report lists statuses in (a deadline's stacked bar, the totals).
+STATUS_ORDER = (Status.filed, Status.filed_late, Status.overdue, Status.due_soon, Status.not_due)
+CATEGORY_LABELS = {"officer": "首席数据官", "contact": "工作联系人", "support": "支撑团队、专员"}
+
+
+@dataclass(frozen=True)
+class RosterSummary:
+    """One roster file the report is built from, and what ``cdo validate`` found in it."""
+
+    name: str
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class KindCoverage:
+    """Appointments in one kind of unit: how many units are complete, incomplete, missing."""
+
+    kind: str  # the Chinese label, as validate's summary has it
+    complete: int
+    incomplete: int
+    missing: int
+
+    @property
+    def total(self) -> int:
+        """Units of this kind that must have some post."""
+        return self.complete + self.incomplete + self.missing
+
+
+@dataclass(frozen=True)
+class UnitOverdue:
+    """Overdue duties of one unit (or, with ``others`` > 0, of the units not shown)."""
+
+    unit: str
+    overdue: int
+    worst_days: int
+    others: int = 0
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of the scheme (a duty, for one period), and where its units stand."""
+
+    obligation: str
+    title: str
+    period: int | None
+    due: dt.date
+    due_text: str
+    assumed: bool  # the date is assumed (the scheme says why)
+    owner_assumed: bool  # who owes it is assumed
+    owed_to: str | None
+    counts: dict[str, int]  # status value -> units
+
+    @property
+    def units(self) -> int:
+        """Units that owe it."""
+        return sum(self.counts.values())
+
+    @property
+    def label(self) -> str:
+        """The title with its period: 部门首席数据官年度述职报告（2023年度）."""
+        return self.title + (f"（{self.period}年度）" if self.period is not None else "")
+
+    @property
+    def state(self) -> str:
+        """The worst standing among its units: overdue, due_soon, not_due or filed."""
+        for status in (Status.overdue, Status.due_soon, Status.not_due):
+            if self.counts.get(status.value):
+                return str(status.value)
+        return str(Status.filed.value)
+
+
+@dataclass(frozen=True)
+class MissingPosts:
+    """A unit that lacks required posts of one category, and which."""
+
+    unit: str
+    kind: str
+    in_roster: bool  # False: the roster has no entry for the unit at all
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One duty of one unit, for the lists a clerk acts on."""
+
+    unit: str
+    obligation: str
+    title: str
+    period: int | None
+    due: dt.date
+    assumed: bool
+    owner_assumed: bool
+    days_overdue: int
+    days_left: int
+    owed_to: str | None
+
+    @property
+    def label(self) -> str:
+        """The title with its period."""
+        return self.title + (f"（{self.period}年度）" if self.period is not None else "")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows, computed once for both the page and the Word file."""
+
+    scheme: str
+    city: str
+    title: str
+    doc_number: str | None
+    issuer: str
+    issued: dt.date
+    authority: str
+    as_of: dt.date
+    within: int
+    rosters: list[RosterSummary]
+    coverage: list[KindCoverage]
+    by_unit: list[UnitOverdue]
+    deadlines: list[Deadline]
+    totals: dict[str, int]  # status value -> items
+    overdue: list[ItemRow]
+    due_soon: list[ItemRow]
+    missing: dict[str, list[MissingPosts]]  # role category -> units
+    categories: list[str]  # the categories the scheme has required posts of
+    undated: list[str]  # duties without a date: never overdue
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def units_in_scope(self) -> int:
+        """Units that must have some post."""
+        return sum(c.total for c in self.coverage)
+
+    @property
+    def complete(self) -> int:
+        """Units with every required post filled."""
+        return sum(c.complete for c in self.coverage)
+
+    @property
+    def units_overdue(self) -> int:
+        """Units with at least one overdue duty."""
+        return len({row.unit for row in self.overdue})
+
+
+def cn_date(day: dt.date) -> str:
+    """A date as Chinese documents write it: 2023年11月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def owner_assumption(obligation: Obligation) -> str | None:
+    """The scheme's note saying who owes a duty is assumed (推定：由……承担), if any.
+
+    A scheme marks an assumed owner in the duty's notes, as ``cdo policy check``'s guide
+    asks: a note starting ``推定：`` that names who 承担 it.
+    """
+    for note in obligation.notes:
+        if note.startswith("推定") and "承担" in note:
+            return note
+    return None
+
+
+def compute_report(
+    rosters: Sequence[tuple[LoadedRoster, list[Finding]]],
+    as_of: dt.date,
+    within: int = WITHIN,
+) -> ReportData:
+    """The report on ``rosters`` (valid, of one scheme, with validate's findings) as of a day.
+
+    UsageError if they belong to different schemes or two of them list the same unit.
+    """
+    from .roster_checks import unit_states
+
+    if not rosters:
+        raise UsageError("没有名册，无法生成报告", hint="用 --roster 指定名册文件。")
+    first = rosters[0][0]
+    scheme = first.scheme
+    for loaded, _ in rosters[1:]:
+        if loaded.scheme.id != scheme.id:
+            raise UsageError(
+                f"名册 {loaded.name} 属于方案 {loaded.scheme.id}（{loaded.scheme.city}），"
+                f"与 {first.name} 的方案 {scheme.id}（{scheme.city}）不同",
+                hint="一份报告只含一个方案：请分别为每个方案生成报告。",
+            )
+    holder = _holders(scheme, [loaded for loaded, _ in rosters])
+
+    states: dict[str, UnitState] = {}
+    by_roster = {id(loaded): {s.unit.name: s for s in unit_states(loaded)} for loaded, _ in rosters}
+    for unit_name, base in by_roster[id(first)].items():
+        owner = holder.get(unit_name)
+        states[unit_name] = by_roster[id(owner)][unit_name] if owner is not None else base
+
+    items = _items(scheme, [loaded for loaded, _ in rosters], holder, as_of, within)
+    owners = {o.id: owner_assumption(o) for o in scheme.obligations}
+    return ReportData(
+        scheme=scheme.id,
+        city=scheme.city,
+        title=scheme.document.title,
+        doc_number=scheme.document.doc_number,
+        issuer=scheme.document.issuer,
+        issued=scheme.document.issued,
+        authority=scheme.authority,
+        as_of=as_of,
+        within=within,
+        rosters=[_summary(loaded, findings) for loaded, findings in rosters],
+        coverage=_coverage(list(states.values())),
+        by_unit=_by_unit(items),
+        deadlines=_deadlines(items, owners),
+        totals={s.value: n for s, n in _count(items).items()},
+        overdue=_rows(
+            [i for i in items if i.status is Status.overdue], owners, key="overdue", scheme=scheme
+        ),
+        due_soon=_rows(
+            [i for i in items if i.status is Status.due_soon], owners, key="due", scheme=scheme
+        ),
+        missing=_missing(scheme, list(states.values())),
+        categories=[
+            c for c in CATEGORY_LABELS if any(r.required and r.category == c for r in scheme.roles)
+        ],
+        undated=[o.title for o in scheme.obligations if o.due is None],
+        assumptions=_assumptions(items, scheme, owners),
+    )
+
+
+def _holders(scheme: Scheme, rosters: list[LoadedRoster]) -> dict[str, LoadedRoster]:
+    """Which roster lists each unit; a unit in two rosters is an error."""
+    holder: dict[str, LoadedRoster] = {}
+    for loaded in rosters:
+        for unit_name in loaded.entries:
+            if unit_name in holder and holder[unit_name] is not loaded:
+                raise UsageError(
+                    f"单位“{unit_name}”在名册 {holder[unit_name].name} 和 {loaded.name} 中都有",
+                    hint="每个单位只写在一份名册中：请合并这两处。",
+                )
+            holder[unit_name] = loaded
+    return holder
+
+
+def _items(
+    scheme: Scheme,
+    rosters: list[LoadedRoster],
+    holder: dict[str, LoadedRoster],
+    as_of: dt.date,
+    within: int,
+) -> list[Item]:
+    """``cdo overdue``'s items, each unit's from the roster that lists it (in overdue's order)."""
+    base = compute_status([(scheme, rosters[0])], as_of, within)
+    if len(rosters) == 1:
+        return base
+    other: dict[int, dict[tuple[str, str, int | None], Item]] = {}
+    for loaded in rosters[1:]:
+        other[id(loaded)] = {
+            (i.obligation, i.unit, i.period): i
+            for i in compute_status([(scheme, loaded)], as_of, within)
+        }
+    out: list[Item] = []
+    for item in base:
+        owner = holder.get(item.unit)
+        if owner is None or owner is rosters[0]:
+            out.append(item)
+        else:
+            out.append(other[id(owner)][(item.obligation, item.unit, item.period)])
+    return out
+
+
+def _summary(loaded: LoadedRoster, findings: list[Finding]) -> RosterSummary:
+    errors = sum(f.severity is Severity.error for f in findings)
+    return RosterSummary(loaded.name, errors, len(findings) - errors)
+
+
+def _coverage(states: list[UnitState]) -> list[KindCoverage]:
+    """Per unit kind, in the scheme model's order of kinds (as validate's summary)."""
+    counts: dict[UnitKind, Counter[str]] = {}
+    for state in states:
+        counts.setdefault(state.unit.kind, Counter())[state.state] += 1
+    return [
+        KindCoverage(KIND_LABELS[kind], *(counts[kind][s] for s in STATES))
+        for kind in UnitKind
+        if kind in counts
+    ]
+
+
+def _count(items: list[Item]) -> dict[Status, int]:
+    found = Counter(i.status for i in items)
+    return {s: found[s] for s in STATUS_ORDER}
+
+
+def _by_unit(items: list[Item]) -> list[UnitOverdue]:
+    """Units with overdue duties, most first (then the longest overdue, then scheme order)."""
+    count: Counter[str] = Counter()
+    worst: dict[str, int] = {}
+    order: dict[str, int] = {}
+    for i in items:
+        order.setdefault(i.unit, len(order))
+        if i.status is Status.overdue:
+            count[i.unit] += 1
+            worst[i.unit] = max(worst.get(i.unit, 0), i.days_overdue)
+    ranked = sorted(count, key=lambda u: (-count[u], -worst[u], order[u]))
+    shown = [UnitOverdue(u, count[u], worst[u]) for u in ranked[:TOP_UNITS]]
+    rest = ranked[TOP_UNITS:]
+    if rest:
+        total = sum(count[u] for u in rest)
+        shown.append(UnitOverdue("其余单位", total, max(worst[u] for u in rest), len(rest)))
+    return shown
+
+
+def _deadlines(items: list[Item], owners: dict[str, str | None]) -> list[Deadline]:
+    """One row per duty and period, in overdue's order (by due date, then the scheme's)."""
+    rows: dict[tuple[str, int | None], list[Item]] = {}
+    for i in items:
+        rows.setdefault((i.obligation, i.period), []).append(i)
+    out: list[Deadline] = []
+    for group in rows.values():
+        i = group[0]
+        counts = Counter(x.status for x in group)
+        out.append(
+            Deadline(
+                obligation=i.obligation,
+                title=i.title,
+                period=i.period,
+                due=i.due,
+                due_text=i.due_text,
+                assumed=i.assumed,
+                owner_assumed=owners.get(i.obligation) is not None,
+                owed_to=i.owed_to,
+                counts={s.value: counts[s] for s in STATUS_ORDER},
+            )
+        )
+    return out
+
+
+def _rows(
+    items: list[Item], owners: dict[str, str | None], *, key: str, scheme: Scheme
+) -> list[ItemRow]:
+    """Items as list rows: overdue ones longest overdue first, others soonest due first."""
+    unit_order = {u.name: n for n, u in enumerate(scheme.units)}
+    if key == "overdue":
+        items = sorted(items, key=lambda i: (-i.days_overdue, unit_order[i.unit]))
+    else:
+        items = sorted(items, key=lambda i: (i.due, unit_order[i.unit]))
+    return [
+        ItemRow(
+            unit=i.unit,
+            obligation=i.obligation,
+            title=i.title,
+            period=i.period,
+            due=i.due,
+            assumed=i.assumed,
+            owner_assumed=owners.get(i.obligation) is not None,
+            days_overdue=i.days_overdue,
+            days_left=i.days_left,
+            owed_to=i.owed_to,
+        )
+        for i in items
+    ]
+
+
+def _missing(scheme: Scheme, states: list[UnitState]) -> dict[str, list[MissingPosts]]:
+    """For each category of post, the units lacking a required one (validate's warnings)."""
+    out: dict[str, list[MissingPosts]] = {c: [] for c in CATEGORY_LABELS}
+    order = {u.name: n for n, u in enumerate(scheme.units)}
+    for state in sorted(states, key=lambda s: order[s.unit.name]):
+        for category in CATEGORY_LABELS:
+            roles = tuple(r.name for r in state.missing_roles if r.category == category)
+            if roles:
+                out[category].append(
+                    MissingPosts(
+                        state.unit.name,
+                        KIND_LABELS[state.unit.kind],
+                        state.state != "missing",
+                        roles,
+                    )
+                )
+    return out
+
+
+def _assumptions(items: list[Item], scheme: Scheme, owners: dict[str, str | None]) -> list[str]:
+    """Why dates and owners are assumed, each reason once, for the duties the report shows."""
+    shown = dict.fromkeys(i.obligation for i in items)
+    out: list[str] = []
+    for obligation in scheme.obligations:
+        if obligation.id not in shown:
+            continue
+        due = obligation.due
+        if due is not None and due.assumed and due.assumption:
+            out.append(f"{obligation.title}：期限（推定）{due.assumption}")
+        owner = owners.get(obligation.id)
+        if owner is not None:
+            out.append(f"{obligation.title}：承担单位（推定）{owner.removeprefix('推定：')}")
+    return out

@@ -1,0 +1,333 @@
+"""The report as a Word document: the page's figures as tables, for the year-end annex.
+
+Laid out like the rendered forms (GB/T 9704-2012): the same base document, page, margins,
+styles and fonts (:func:`cdo_cli.docx_render.base_docx`, :mod:`cdo_cli.docx_layout`):
+"附件" in 3号黑体, the title in 2号小标宋, text in 3号仿宋, headings in 黑体. The
+tables use 小四 (12 pt) so that eight columns fit the 156 mm between the margins. The
+charts are not drawn here: each is a table of the same numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .docx_layout import LAYOUT
+from .docx_render import base_docx, set_fonts
+from .report_data import (
+    CATEGORY_LABELS,
+    STATE_LABELS,
+    STATES,
+    STATUS_ORDER,
+    ItemRow,
+    ReportData,
+    cn_date,
+)
+from .text import visible
+
+TABLE_PT = 12.0  # 小四
+_STATUS_WORDS = {
+    "filed": "已报送",
+    "filed_late": "逾期报送",
+    "overdue": "已逾期",
+    "due_soon": "即将到期",
+    "not_due": "未到期",
+}
+_NUMERALS = "一二三四五六七八九十"
+
+
+def render_report_docx(data: ReportData) -> bytes:
+    """The report as a .docx file's bytes."""
+    import docx
+
+    base, _ = base_docx()
+    document = docx.Document(io.BytesIO(base))
+    writer = _Writer(document)
+    writer.write(data)
+    props = document.core_properties
+    props.title = visible(f"{data.city}首席数据官制度工作情况报告（截至 {data.as_of.isoformat()}）")
+    props.subject = visible(data.doc_number or data.title)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+class _Writer:
+    """Adds the report's paragraphs and tables to a python-docx document."""
+
+    def __init__(self, document: Any) -> None:
+        self.doc = document
+        self.tables = 0
+
+    # ------------------------------------------------------------ the parts
+
+    def write(self, data: ReportData) -> None:
+        """Every part, in the page's order."""
+        self.para("附件", "附件标识")
+        title = self.para(
+            f"{data.city}首席数据官制度工作情况报告", "附件标题", center=True, before=True
+        )
+        title.paragraph_format.space_after = _pt(0)
+        self.para(f"（截至{cn_date(data.as_of)}）", "名单文字", center=True, after=True)
+        self.text(self._intro(data))
+
+        self.heading("一、任职情况")
+        self.caption("按单位类别统计的职位填写情况（单位：个）")
+        rows = [
+            [c.kind, str(c.complete), str(c.incomplete), str(c.missing), str(c.total)]
+            for c in data.coverage
+        ]
+        totals = [sum(int(r[i]) for r in rows) for i in range(1, 5)]
+        rows.append(["合计", *map(str, totals)])
+        self.table(
+            ["单位类别", *(STATE_LABELS[s] for s in STATES), "合计"],
+            rows,
+            [3.2, 1.5, 1.5, 1.5, 1.5],
+            numeric=range(1, 5),
+        )
+
+        self.heading("二、报送情况")
+        self.caption("各期限报送情况（按期限先后，单位：个单位）")
+        self.table(
+            ["事项", "期限", *(_STATUS_WORDS[s.value] for s in STATUS_ORDER)],
+            [
+                [
+                    d.label + ("（承担单位推定）" if d.owner_assumed else ""),
+                    d.due.isoformat() + ("（推定）" if d.assumed else ""),
+                    *(str(d.counts[s.value]) for s in STATUS_ORDER),
+                ]
+                for d in data.deadlines
+            ],
+            [5.2, 2.4, 1.2, 1.2, 1.2, 1.2, 1.2],
+            numeric=range(2, 7),
+            empty="本方案没有规定日期的事项。",
+        )
+        self.caption("逾期未报送的事项（按单位）")
+        self.table(
+            ["单位", "逾期事项（项）", "最长逾期（天）"],
+            [[_unit(u.unit, u.others), str(u.overdue), str(u.worst_days)] for u in data.by_unit],
+            [5.0, 2.0, 2.0],
+            numeric=range(1, 3),
+            empty=f"截至{cn_date(data.as_of)}没有逾期未报送的事项。",
+        )
+        if data.undated:
+            self.text("未规定日期的事项（不计逾期）：" + "；".join(data.undated) + "。")
+
+        self.heading("三、待办清单")
+        n = 0
+        self.subheading(n, f"逾期未报送（{len(data.overdue)} 项）")
+        self.table(
+            ["序号", "单位", "事项", "期限", "逾期天数", "报送对象"],
+            _item_rows(data.overdue, lambda r: str(r.days_overdue)),
+            [0.9, 2.6, 4.0, 2.0, 1.3, 2.6],
+            numeric=range(4, 5),
+            empty="没有逾期未报送的事项。",
+        )
+        n += 1
+        self.subheading(n, f"即将到期（{data.within} 天内，{len(data.due_soon)} 项）")
+        self.table(
+            ["序号", "单位", "事项", "期限", "剩余天数", "报送对象"],
+            _item_rows(
+                data.due_soon, lambda r: "今天到期" if r.days_left == 0 else str(r.days_left)
+            ),
+            [0.9, 2.6, 4.0, 2.0, 1.3, 2.6],
+            numeric=range(4, 5),
+            empty="没有即将到期的事项。",
+        )
+        for category in data.categories:
+            n += 1
+            units = data.missing[category]
+            self.subheading(n, f"未设{CATEGORY_LABELS[category]}的单位（{len(units)} 个）")
+            self.table(
+                ["序号", "单位", "类别", "未填写的职位", "名册"],
+                [
+                    [
+                        str(k),
+                        m.unit,
+                        m.kind,
+                        "、".join(m.roles),
+                        "已列出，未填写" if m.in_roster else "名册中没有此单位",
+                    ]
+                    for k, m in enumerate(units, 1)
+                ],
+                [0.9, 3.6, 2.0, 3.6, 2.6],
+                empty="各单位均已填写。",
+            )
+        if data.assumptions:
+            self.heading("四、说明")
+            for text in data.assumptions:
+                self.text(text)
+
+    def _intro(self, data: ReportData) -> str:
+        doc = f"{data.doc_number}《{data.title}》" if data.doc_number else f"《{data.title}》"
+        share = (
+            f"（{round(100 * data.complete / data.units_in_scope)}%）"
+            if data.units_in_scope
+            else ""
+        )
+        rosters = "、".join(r.name for r in data.rosters)
+        checks = "，".join(f"{r.name} {r.errors} 个错误、{r.warnings} 个警告" for r in data.rosters)
+        return (
+            f"依据{doc}，按名册 {rosters} 统计，截至{cn_date(data.as_of)}："
+            f"应设职位的单位 {data.units_in_scope} 个，职位已配齐 {data.complete} 个{share}；"
+            f"逾期未报送事项 {data.totals['overdue']} 项，涉及 {data.units_overdue} 个单位；"
+            f"{data.within} 天内即将到期 {data.totals['due_soon']} 项。"
+            f"名册检查：{checks}。"
+        )
+
+    # ------------------------------------------------------------ building blocks
+
+    def para(
+        self,
+        text: str,
+        style: str,
+        *,
+        center: bool = False,
+        before: bool = False,
+        after: bool = False,
+        indent: bool = False,
+        size: float | None = None,
+    ) -> Any:
+        """A paragraph in one of the form styles; control characters shown as ``\\x1b``."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        p = self.doc.add_paragraph(style=style)
+        fmt = p.paragraph_format
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if before:
+            fmt.space_before = _pt(LAYOUT.line_pitch_pt)
+        if after:
+            fmt.space_after = _pt(LAYOUT.line_pitch_pt)
+        if indent:
+            fmt.first_line_indent = _pt(LAYOUT.size_body * LAYOUT.list_indent_chars)
+        run = p.add_run(visible(text))
+        if size is not None:
+            run.font.size = _pt(size)
+        return p
+
+    def text(self, text: str) -> None:
+        """Body text: 3号仿宋, the first line indented two characters."""
+        self.para(text, "名单文字", indent=True)
+
+    def heading(self, text: str) -> None:
+        """A first-level heading (一、…): 3号黑体, indented two characters."""
+        p = self.para(text, "分组标题", indent=True)
+        p.paragraph_format.space_before = _pt(LAYOUT.line_pitch_pt / 2)
+
+    def subheading(self, n: int, text: str) -> None:
+        """A second-level heading (（一）…): 3号楷体 in GB/T 9704, 仿宋 where it is missing."""
+        p = self.para(f"（{_NUMERALS[n % 10]}）{text}", "名单文字", indent=True)
+        p.paragraph_format.keep_with_next = True
+        for run in p.runs:
+            set_fonts(run._element.get_or_add_rPr(), "楷体_GB2312", LAYOUT.font_latin)
+
+    def caption(self, text: str) -> None:
+        """A table's caption, centred in 黑体 above it."""
+        self.tables += 1
+        p = self.para(f"表{self.tables}　{text}", "表格标题", center=True, size=TABLE_PT)
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.space_before = _pt(6)
+
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        weights: Sequence[float],
+        *,
+        numeric: Sequence[int] = (),
+        empty: str | None = None,
+    ) -> None:
+        """A bordered table across the text width; the header repeats on each page.
+
+        With no rows and ``empty`` given, that sentence stands in for the table.
+        """
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Mm
+
+        if not rows and empty is not None:
+            self.text(empty)
+            return
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        _borders(table)
+        scale = LAYOUT.text_width_mm / sum(weights)
+        widths = [Mm(w * scale) for w in weights]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width  # the grid, which LibreOffice and WPS lay out by
+        for r, values in enumerate([list(header), *map(list, rows)]):
+            row = table.rows[r]
+            _row_props(row, header=r == 0)
+            for c, value in enumerate(values):
+                cell = row.cells[c]
+                cell.width = widths[c]
+                p = cell.paragraphs[0]
+                p.style = self.doc.styles["表格标题" if r == 0 else "表格文字"]
+                p.paragraph_format.line_spacing = _pt(TABLE_PT * 1.3)
+                if r == 0 or c in numeric:
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run = p.add_run(visible(value))
+                run.font.size = _pt(TABLE_PT)
+        # Word joins two tables with nothing between them into one.
+        self.doc.add_paragraph(style="表格文字")
+
+
+def _item_rows(rows: Sequence[ItemRow], days: Callable[[ItemRow], str]) -> list[list[str]]:
+    """序号, unit, duty (owner assumed?), deadline (assumed?), days, to whom."""
+    return [
+        [
+            str(k),
+            r.unit,
+            r.label + ("（承担单位推定）" if r.owner_assumed else ""),
+            r.due.isoformat() + ("（推定）" if r.assumed else ""),
+            days(r),
+            r.owed_to or "未规定",
+        ]
+        for k, r in enumerate(rows, 1)
+    ]
+
+
+def _unit(name: str, others: int) -> str:
+    return f"其余 {others} 个单位" if others else name
+
+
+def _pt(value: float) -> Any:
+    from docx.shared import Pt
+
+    return Pt(value)
+
+
+def _borders(table: Any) -> None:
+    """Single 0.75 pt lines around and between every cell, as the forms have."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), str(LAYOUT.border_eighths_pt))
+        line.set(qn("w:space"), "0")
+        line.set(qn("w:color"), "000000")
+        borders.append(line)
+    # Schema order: tblBorders comes before these, which python-docx may have written.
+    later = ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")
+    after = next((e for e in props if e.tag in {qn(f"w:{t}") for t in later}), None)
+    if after is None:
+        props.append(borders)
+    else:
+        after.addprevious(borders)
+
+
+def _row_props(row: Any, *, header: bool) -> None:
+    """Rows never split across pages; the header row repeats on every page."""
+    from docx.oxml import OxmlElement
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
