@@ -94,7 +94,7 @@ class _Writer:
             [
                 [
                     d.label + ("（承担单位推定）" if d.owner_assumed else ""),
-                    d.due.isoformat() + ("（推定）" if d.assumed else ""),
+                    d.due.isoformat() + ("\n（推定）" if d.assumed else ""),
                     *(str(d.counts[s.value]) for s in STATUS_ORDER),
                 ]
                 for d in data.deadlines
@@ -269,7 +269,8 @@ class _Writer:
                 p.paragraph_format.line_spacing = _pt(TABLE_PT * 1.3)
                 if r == 0 or c in numeric:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = p.add_run(visible(value))
+                # A line break is one of ours ("\n（推定）"); names hold none (validate).
+                run = p.add_run(visible(value, keep_newlines=True))
                 run.font.size = _pt(TABLE_PT)
         # Word joins two tables with nothing between them into one.
         self.doc.add_paragraph(style="表格文字")
@@ -282,7 +283,7 @@ def _item_rows(rows: Sequence[ItemRow], days: Callable[[ItemRow], str]) -> list[
             str(k),
             r.unit,
             r.label + ("（承担单位推定）" if r.owner_assumed else ""),
-            r.due.isoformat() + ("（推定）" if r.assumed else ""),
+            r.due.isoformat() + ("\n（推定）" if r.assumed else ""),
             days(r),
             r.owed_to or "未规定",
         ]

@@ -21,7 +21,7 @@ def report_cmd(
         list[Path] | None,
         typer.Argument(
             help="名册文件（可多个，须属于同一方案）；默认当前文件夹的 roster.yaml。",
-            metavar="[FILE]...",
+            metavar="FILE",
             show_default=False,
         ),
     ] = None,
