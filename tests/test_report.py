@@ -395,3 +395,13 @@ def test_report_docx_without_overdue(cli: Cli, write: Write, tmp_path: Path) -> 
     assert "没有逾期未报送的事项。" in paragraphs
     page = cli("report", "--as-of", "2023-10-19", "-o", "-").stdout
     assert "截至 2023-10-19 没有逾期事项。" in page and "没有逾期未报送的事项。" in page
+
+
+def test_report_readme_output_is_real(cli: Cli, tmp_path: Path) -> None:
+    """The README's example is this test roster's output, word for word."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    _roster(tmp_path, "puning")
+    for args in (["--as-of", "2023-12-20"], ["--as-of", "2023-12-20", "--format", "docx"]):
+        result = cli("report", *args)
+        assert result.exit_code == 0
+        assert f"$ cdo report {' '.join(args)}\n{result.stdout}" in readme
