@@ -420,8 +420,8 @@ def _assumptions(items: list[Item], scheme: Scheme, owners: dict[str, str | None
             continue
         due = obligation.due
         if due is not None and due.assumed and due.assumption:
-            out.append(f"{obligation.title}：期限（推定）{due.assumption}")
+            out.append(f"{obligation.title}：期限为推定。{due.assumption}")
         owner = owners.get(obligation.id)
         if owner is not None:
-            out.append(f"{obligation.title}：承担单位（推定）{owner.removeprefix('推定：')}")
+            out.append(f"{obligation.title}：承担单位为推定，{owner.removeprefix('推定：')}")
     return out

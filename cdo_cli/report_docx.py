@@ -152,7 +152,7 @@ class _Writer:
                     ]
                     for k, m in enumerate(units, 1)
                 ],
-                [0.9, 3.6, 2.0, 3.6, 2.6],
+                [0.8, 3.4, 2.2, 3.2, 3.0],
                 empty="各单位均已填写。",
             )
         if data.assumptions:

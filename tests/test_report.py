@@ -266,14 +266,14 @@ def test_report_shows_assumed_dates_and_owners(cli: Cli, tmp_path: Path) -> None
     _roster(tmp_path, "huizhou")
     page = cli("report", "--as-of", "2023-04-20", "-o", "-").stdout
     assert "2022-12-31（推定）" in page
-    assert "期限（推定）文件只写“每年”向市首席数据官述职" in page
+    assert "期限为推定。文件只写“每年”向市首席数据官述职" in page
     assert "做好试点工作评估和先进经验推广（承担单位推定）" in page
     overdue = cli("overdue", "--as-of", "2023-04-20", "--format", "json").stdout
     assert '"assumed": true' in overdue
     _roster(tmp_path, "zhaoqing")
     page = cli("report", "--as-of", "2022-04-25", "-o", "-").stdout
     assert "推动公共数据开发利用示范试点建设（承担单位推定）" in page
-    assert "承担单位（推定）由各试点单位承担" in page
+    assert "承担单位为推定，由各试点单位承担" in page
 
 
 def test_report_escapes_hostile_names(cli: Cli, tmp_path: Path) -> None:
@@ -405,3 +405,17 @@ def test_report_readme_output_is_real(cli: Cli, tmp_path: Path) -> None:
         result = cli("report", *args)
         assert result.exit_code == 0
         assert f"$ cdo report {' '.join(args)}\n{result.stdout}" in readme
+
+
+def test_report_charts_with_nothing_to_draw() -> None:
+    """A scheme with no dated duty and no unit that must appoint anyone still makes a page."""
+    data = dataclasses.replace(
+        _data("puning", "2023-12-20"), coverage=[], by_unit=[], deadlines=[], overdue=[],
+        due_soon=[], missing={}, categories=[], assumptions=[],
+    )  # fmt: skip
+    page = render_report_html(data)
+    assert "本方案没有必设职位的单位。" in page
+    assert "截至 2023-12-20 没有逾期事项。" in page
+    assert page.count("本方案没有规定日期的事项。") == 2
+    assert 'data-as-of="2023-12-20"' in page
+    assert render_report_docx(data).startswith(b"PK")
