@@ -9,7 +9,9 @@ charts are not drawn here: each is a table of the same numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,20 +39,55 @@ _STATUS_WORDS = {
 _NUMERALS = "一二三四五六七八九十"
 
 
-def render_report_docx(data: ReportData) -> bytes:
-    """The report as a .docx file's bytes."""
+def render_report_docx(data: ReportData, today: dt.date) -> bytes:
+    """The report as a .docx file's bytes, recording ``today`` as the day it was made.
+
+    The package is finished as the forms' are (:mod:`cdo_cli.docx_parts`): cdo's
+    properties and settings, Chinese fonts' substitutes, and page numbers (— 1 —).
+    """
     import docx
 
     base, style_ids = base_docx()
     document = docx.Document(io.BytesIO(base))
-    writer = _Writer(document, style_ids)
-    writer.write(data)
-    props = document.core_properties
-    props.title = visible(f"{data.city}首席数据官制度工作情况报告（截至 {data.as_of.isoformat()}）")
-    props.subject = visible(data.doc_number or data.title)
+    _Writer(document, style_ids).write(data)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    title = f"{data.city}首席数据官制度工作情况报告（截至 {data.as_of.isoformat()}）"
+    return _finish(out.getvalue(), title, data.doc_number or data.title, today)
+
+
+# A fixed time for zip members: the same report on the same day gives the same bytes.
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def _finish(blob: bytes, title: str, subject: str, today: dt.date) -> bytes:
+    """python-docx's package with the parts the forms have, and numbered pages."""
+    from lxml import etree
+
+    from . import docx_parts
+
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    edits = {
+        docx_parts.FONTS: docx_parts.font_table,
+        docx_parts.APP: docx_parts.app_properties,
+        docx_parts.SETTINGS: docx_parts.settings,
+    }
+    members = docx_parts.numbered([(n, edits[n](b) if n in edits else b) for n, b in members])
+    parts = dict(members)
+    body = etree.fromstring(parts[docx_parts.DOCUMENT])
+    docx_parts.footer_references(body.find(f"{_W}body/{_W}sectPr"))
+    core = etree.fromstring(parts[docx_parts.CORE])
+    replaced = {
+        docx_parts.DOCUMENT: docx_parts.xml_bytes(body),
+        docx_parts.CORE: docx_parts.core_properties(core, title, subject, today),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, _ZIP_TIME)
+            archive.writestr(info, replaced.get(name, data), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
 
 
 class _Writer:

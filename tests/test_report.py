@@ -330,7 +330,7 @@ def test_report_control_characters_made_visible() -> None:
     page = render_report_html(data)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", page)
     assert "\\x1b[31m&lt;b&gt;\\x00\\u202e" in page
-    blob = render_report_docx(data)
+    blob = render_report_docx(data, dt.date(2024, 1, 2))
     document = docx.Document(__import__("io").BytesIO(blob))
     texts = [p.text for p in document.paragraphs] + [
         c.text for t in document.tables for row in t.rows for c in row.cells
@@ -384,6 +384,11 @@ def test_report_docx_content(cli: Cli, tmp_path: Path) -> None:
     header = late.rows[0]._tr.trPr
     assert header is not None and header.find(docx.oxml.ns.qn("w:tblHeader")) is not None
     assert document.core_properties.title == "惠州市首席数据官制度工作情况报告（截至 2023-04-20）"
+    # Finished as the forms are: page numbers (GB/T 9704 7.5), made today, by cdo.
+    assert section.footer.paragraphs[0].text == "— 1 —"
+    assert section.even_page_footer.paragraphs[0].text == "— 1 —"
+    assert document.core_properties.created.date() == dt.date.today()
+    assert document.settings.odd_and_even_pages_header_footer
 
 
 def test_report_docx_without_overdue(cli: Cli, write: Write, tmp_path: Path) -> None:
@@ -418,4 +423,4 @@ def test_report_charts_with_nothing_to_draw() -> None:
     assert "截至 2023-12-20 没有逾期事项。" in page
     assert page.count("本方案没有规定日期的事项。") == 2
     assert 'data-as-of="2023-12-20"' in page
-    assert render_report_docx(data).startswith(b"PK")
+    assert render_report_docx(data, dt.date(2024, 1, 2)).startswith(b"PK")

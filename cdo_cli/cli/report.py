@@ -87,7 +87,7 @@ def report_cmd(
     if chosen == "docx":
         from ..report_docx import render_report_docx
 
-        blob = render_report_docx(data)
+        blob = render_report_docx(data, dt.date.today())
     else:
         from ..report_html import render_report_html
 
