@@ -294,14 +294,24 @@ def timeline_chart(data: ReportData) -> str:
         f'<line x1="{_num(label_w)}" y1="{_num(axis_y)}" x2="{_num(right)}" '
         f'y2="{_num(axis_y)}" stroke="#555555"/>'
     ]
-    for day, label in _ticks(first, first + dt.timedelta(days=span)):
+    ticks, step, years = _ticks(first, first + dt.timedelta(days=span))
+    label_end = 0.0  # where the last label ends: the next one may not touch it
+    labelled_year = None  # a month's label names its year when that changes
+    for n, day in enumerate(ticks):
         x = x_of(day)
         body.append(
             f'<line x1="{_num(x)}" y1="{_num(axis_y - 4)}" x2="{_num(x)}" y2="{_num(axis_y)}" '
             'stroke="#555555"/>'
         )
-        if label:
+        if years:
+            label = f"{day.year}年"
+        else:
+            label = f"{day.month}月" if day.year == labelled_year else f"{day.year}年{day.month}月"
+        half = text_width(label, SMALL) / 2
+        if n % step == 0 and x - half > label_end + 6 and x + half < WIDTH:
             body.append(_text(x, axis_y - 8, label, SMALL, anchor="middle", fill="#333333"))
+            label_end = x + half
+            labelled_year = day.year
     bottom = axis_y + 8 + row * max(len(rows), 1)
     for n, d in enumerate(rows):
         y = axis_y + 8 + row * n
@@ -354,31 +364,20 @@ def timeline_chart(data: ReportData) -> str:
     )
 
 
-def _ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
-    """Month ticks (labelled every 1-3 months) over two years or less, else year ticks."""
+def _ticks(start: dt.date, end: dt.date) -> tuple[list[dt.date], int, bool]:
+    """Tick days between two dates, every how many of them to label, and whether they
+    are years (over two years) or months."""
     months = (end.year - start.year) * 12 + end.month - start.month
     if months > 24:
-        return [
-            (dt.date(y, 1, 1), f"{y}年")
-            for y in range(start.year + 1, end.year + 1)
-            if start <= dt.date(y, 1, 1) <= end
-        ]
-    step = 1 if months <= 8 else (2 if months <= 16 else 3)
-    out: list[tuple[dt.date, str]] = []
+        years = [dt.date(y, 1, 1) for y in range(start.year + 1, end.year + 1)]
+        return [d for d in years if start <= d <= end], 1, True
+    days: list[dt.date] = []
     y, m = start.year, start.month
-    labelled_year = None  # the year of the last labelled tick: a new year is written out
     while True:
-        m += 1
-        if m > 12:
-            y, m = y + 1, 1
-        day = dt.date(y, m, 1)
-        if day > end:
-            return out
-        label = ""
-        if len(out) % step == 0:
-            label = f"{m}月" if y == labelled_year else f"{y}年{m}月"
-            labelled_year = y
-        out.append((day, label))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        if dt.date(y, m, 1) > end:
+            return days, 1 if months <= 8 else (2 if months <= 16 else 3), False
+        days.append(dt.date(y, m, 1))
 
 
 def _data(counts: dict[str, int]) -> dict[str, object]:
