@@ -169,7 +169,8 @@ def test_report_unit_in_two_rosters(cli: Cli, write: Write) -> None:
 
 def test_report_same_roster_twice_is_one(cli: Cli, tmp_path: Path) -> None:
     _roster(tmp_path, "puning")
-    result = cli("report", "roster.yaml", "roster.yaml", "--as-of", "2023-12-20", "-o", "-")
+    twice = ["roster.yaml", "./roster.yaml", str(tmp_path / "roster.yaml")]
+    result = cli("report", *twice, "--as-of", "2023-12-20", "-o", "-")
     assert result.exit_code == 0
     assert result.stdout.count('class="roster"') == 1
 

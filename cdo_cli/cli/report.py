@@ -75,7 +75,11 @@ def report_cmd(
     chosen = _format(fmt, output)
     day = parse_date(as_of) if as_of is not None else dt.date.today()
     check_horizon(day, WITHIN)
-    paths = list(dict.fromkeys(default_rosters(files)))
+    # A roster named twice (roster.yaml, ./roster.yaml, its full path) is read once.
+    given: dict[Path, Path] = {}
+    for path in default_rosters(files):
+        given.setdefault(path.resolve(), path)
+    paths = list(given.values())
     if not paths:
         raise UsageError(
             "没有名册：当前文件夹没有 roster.yaml",
