@@ -280,7 +280,7 @@ def timeline_chart(data: ReportData) -> str:
     """The scheme's deadlines on a time axis, the issue date and the as-of day marked."""
     label_w, right = 250.0, WIDTH - 12.0
     rows = data.deadlines
-    days = [d.due for d in rows] + [data.issued, data.as_of]
+    days = [d.due for d in rows] + [data.as_of] + ([data.issued] if data.issued else [])
     start, end = min(days), max(days)
     pad = max((end - start).days * 0.04, 5)
     first = start - dt.timedelta(days=pad)
@@ -341,10 +341,11 @@ def timeline_chart(data: ReportData) -> str:
         else:
             body.append(_text(x + 11, cy + 4, when, SMALL))
         body.append("</g>")
-    for day, label, color, y_text, key in (
-        (data.issued, f"印发 {data.issued.isoformat()}", "#555555", axis_y - 22, "issued"),
-        (data.as_of, f"截至 {data.as_of.isoformat()}", "#c62828", bottom + 16, "as-of"),
-    ):
+    markers = [(data.as_of, f"截至 {data.as_of.isoformat()}", "#c62828", bottom + 16, "as-of")]
+    if data.issued is not None:  # a document may not say when it was issued
+        issued = (data.issued, f"印发 {data.issued.isoformat()}", "#555555", axis_y - 22, "issued")
+        markers.insert(0, issued)
+    for day, label, color, y_text, key in markers:
         x = x_of(day)
         dash = "2 3" if key == "issued" else "6 3"
         body.append(

@@ -1,15 +1,14 @@
 """What ``cdo report`` shows, as plain numbers and lists: :func:`compute_report`.
 
-Nothing here decides a status of its own. Completeness is :func:`roster_checks.unit_states`
-(what ``cdo validate`` summarises and warns about), each duty's standing is
-:func:`overdue.compute_status` with ``cdo overdue``'s default window, and the counts of
-findings are the workspace's (those ``cdo validate`` prints). This module only groups
-and counts them, so the page and the Word document can never disagree with the two
-commands on the same roster.
+Nothing here decides a status of its own. Completeness is
+:func:`roster_coverage.unit_states` (what ``cdo validate`` summarises and warns about),
+each duty's standing is :func:`overdue.compute_status` on the rosters as ``cdo overdue``
+merges them, with its default window, and the counts of findings are those ``cdo validate``
+prints for each file. This module only groups and counts them, so the page and the Word
+document can never disagree with the two commands on the same rosters and day.
 
-Several rosters of one scheme (a bureau that keeps departments and counties apart) make
-one report: each unit is taken from the roster that lists it; a unit no roster lists is
-missing and has filed nothing, as in each of them.
+Several rosters of one scheme (one per county, say) make one report, as they make one
+check in ``cdo validate`` and one list in ``cdo overdue``.
 """
 
 from __future__ import annotations
@@ -22,11 +21,11 @@ from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .findings import Finding, Severity
-from .overdue import Item, Status, compute_status
-from .policy import KIND_LABELS, Obligation, Scheme, UnitKind
+from .overdue import Item, Status, compute_status, merged
+from .policy import KIND_LABELS, Scheme, UnitKind
 
 if TYPE_CHECKING:
-    from .roster_checks import UnitState
+    from .roster_coverage import UnitState
     from .roster_loading import LoadedRoster
 
 # ``cdo overdue``'s default: a duty due within this many days is "即将到期".
@@ -87,6 +86,7 @@ class Deadline:
     assumed: bool  # the date is assumed (the scheme says why)
     owner_assumed: bool  # who owes it is assumed
     owed_to: str | None
+    recipient_assumed: bool  # whom it goes to is assumed
     counts: dict[str, int]  # status value -> units
 
     @property
@@ -132,6 +132,7 @@ class ItemRow:
     days_overdue: int
     days_left: int
     owed_to: str | None
+    recipient_assumed: bool
 
     @property
     def label(self) -> str:
@@ -148,7 +149,7 @@ class ReportData:
     title: str
     doc_number: str | None
     issuer: str
-    issued: dt.date
+    issued: dt.date | None  # None: the document does not say
     authority: str
     as_of: dt.date
     within: int
@@ -185,31 +186,17 @@ def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def owner_assumption(obligation: Obligation) -> str | None:
-    """The scheme's note saying who owes a duty is assumed (推定：由……承担), if any.
-
-    A scheme marks an assumed owner in the duty's notes, as ``cdo policy check``'s guide
-    asks: a note starting ``推定：`` that names who 承担 it.
-    """
-    for note in obligation.notes:
-        if note.startswith("推定") and "承担" in note:
-            return note
-    return None
-
-
 def compute_report(
     rosters: Sequence[tuple[LoadedRoster, list[Finding]]],
     as_of: dt.date,
     within: int = WITHIN,
 ) -> ReportData:
-    """The report on ``rosters`` (valid, of one scheme, with validate's findings) as of a day.
-
-    UsageError if they belong to different schemes or two of them list the same unit.
-    """
-    from .roster_checks import unit_states
+    """The report on ``rosters`` (of one scheme, each with the findings ``cdo validate``
+    reports in that file) as of a day. UsageError if they belong to different schemes."""
+    from .roster_coverage import unit_states
 
     if not rosters:
-        raise UsageError("没有名册，无法生成报告", hint="用 --roster 指定名册文件。")
+        raise UsageError("没有名册，无法生成报告", hint="指定名册文件，如 cdo report roster.yaml。")
     first = rosters[0][0]
     scheme = first.scheme
     for loaded, _ in rosters[1:]:
@@ -219,16 +206,9 @@ def compute_report(
                 f"与 {first.name} 的方案 {scheme.id}（{scheme.city}）不同",
                 hint="一份报告只含一个方案：请分别为每个方案生成报告。",
             )
-    holder = _holders(scheme, [loaded for loaded, _ in rosters])
-
-    states: dict[str, UnitState] = {}
-    by_roster = {id(loaded): {s.unit.name: s for s in unit_states(loaded)} for loaded, _ in rosters}
-    for unit_name, base in by_roster[id(first)].items():
-        owner = holder.get(unit_name)
-        states[unit_name] = by_roster[id(owner)][unit_name] if owner is not None else base
-
-    items = _items(scheme, [loaded for loaded, _ in rosters], holder, as_of, within)
-    owners = {o.id: owner_assumption(o) for o in scheme.obligations}
+    files = [loaded for loaded, _ in rosters]
+    states = unit_states(files, as_of)
+    items = compute_status([(scheme, merged(files))], as_of, within)
     return ReportData(
         scheme=scheme.id,
         city=scheme.city,
@@ -240,64 +220,19 @@ def compute_report(
         as_of=as_of,
         within=within,
         rosters=[_summary(loaded, findings) for loaded, findings in rosters],
-        coverage=_coverage(list(states.values())),
+        coverage=_coverage(states),
         by_unit=_by_unit(items),
-        deadlines=_deadlines(items, owners),
+        deadlines=_deadlines(items),
         totals={s.value: n for s, n in _count(items).items()},
-        overdue=_rows(
-            [i for i in items if i.status is Status.overdue], owners, key="overdue", scheme=scheme
-        ),
-        due_soon=_rows(
-            [i for i in items if i.status is Status.due_soon], owners, key="due", scheme=scheme
-        ),
-        missing=_missing(scheme, list(states.values())),
+        overdue=_rows([i for i in items if i.status is Status.overdue], "overdue", scheme),
+        due_soon=_rows([i for i in items if i.status is Status.due_soon], "due", scheme),
+        missing=_missing(scheme, states),
         categories=[
             c for c in CATEGORY_LABELS if any(r.required and r.category == c for r in scheme.roles)
         ],
         undated=[o.title for o in scheme.obligations if o.due is None],
-        assumptions=_assumptions(items, scheme, owners),
+        assumptions=_assumptions(items),
     )
-
-
-def _holders(scheme: Scheme, rosters: list[LoadedRoster]) -> dict[str, LoadedRoster]:
-    """Which roster lists each unit; a unit in two rosters is an error."""
-    holder: dict[str, LoadedRoster] = {}
-    for loaded in rosters:
-        for unit_name in loaded.entries:
-            if unit_name in holder and holder[unit_name] is not loaded:
-                raise UsageError(
-                    f"单位“{unit_name}”在名册 {holder[unit_name].name} 和 {loaded.name} 中都有",
-                    hint="每个单位只写在一份名册中：请合并这两处。",
-                )
-            holder[unit_name] = loaded
-    return holder
-
-
-def _items(
-    scheme: Scheme,
-    rosters: list[LoadedRoster],
-    holder: dict[str, LoadedRoster],
-    as_of: dt.date,
-    within: int,
-) -> list[Item]:
-    """``cdo overdue``'s items, each unit's from the roster that lists it (in overdue's order)."""
-    base = compute_status([(scheme, rosters[0])], as_of, within)
-    if len(rosters) == 1:
-        return base
-    other: dict[int, dict[tuple[str, str, int | None], Item]] = {}
-    for loaded in rosters[1:]:
-        other[id(loaded)] = {
-            (i.obligation, i.unit, i.period): i
-            for i in compute_status([(scheme, loaded)], as_of, within)
-        }
-    out: list[Item] = []
-    for item in base:
-        owner = holder.get(item.unit)
-        if owner is None or owner is rosters[0]:
-            out.append(item)
-        else:
-            out.append(other[id(owner)][(item.obligation, item.unit, item.period)])
-    return out
 
 
 def _summary(loaded: LoadedRoster, findings: list[Finding]) -> RosterSummary:
@@ -341,7 +276,7 @@ def _by_unit(items: list[Item]) -> list[UnitOverdue]:
     return shown
 
 
-def _deadlines(items: list[Item], owners: dict[str, str | None]) -> list[Deadline]:
+def _deadlines(items: list[Item]) -> list[Deadline]:
     """One row per duty and period, in overdue's order (by due date, then the scheme's)."""
     rows: dict[tuple[str, int | None], list[Item]] = {}
     for i in items:
@@ -358,17 +293,16 @@ def _deadlines(items: list[Item], owners: dict[str, str | None]) -> list[Deadlin
                 due=i.due,
                 due_text=i.due_text,
                 assumed=i.assumed,
-                owner_assumed=owners.get(i.obligation) is not None,
+                owner_assumed=i.owner_assumed,
                 owed_to=i.owed_to,
+                recipient_assumed=i.recipient_assumed,
                 counts={s.value: counts[s] for s in STATUS_ORDER},
             )
         )
     return out
 
 
-def _rows(
-    items: list[Item], owners: dict[str, str | None], *, key: str, scheme: Scheme
-) -> list[ItemRow]:
+def _rows(items: list[Item], key: str, scheme: Scheme) -> list[ItemRow]:
     """Items as list rows: overdue ones longest overdue first, others soonest due first."""
     unit_order = {u.name: n for n, u in enumerate(scheme.units)}
     if key == "overdue":
@@ -383,10 +317,11 @@ def _rows(
             period=i.period,
             due=i.due,
             assumed=i.assumed,
-            owner_assumed=owners.get(i.obligation) is not None,
+            owner_assumed=i.owner_assumed,
             days_overdue=i.days_overdue,
             days_left=i.days_left,
             owed_to=i.owed_to,
+            recipient_assumed=i.recipient_assumed,
         )
         for i in items
     ]
@@ -399,6 +334,10 @@ def _missing(scheme: Scheme, states: list[UnitState]) -> dict[str, list[MissingP
     for state in sorted(states, key=lambda s: order[s.unit.name]):
         for category in CATEGORY_LABELS:
             roles = tuple(r.name for r in state.missing_roles if r.category == category)
+            # Posts that turn on an attribute the roster has not stated, as validate says.
+            roles += tuple(
+                f"{r.name}（视单位属性而定）" for r in state.undecided if r.category == category
+            )
             if roles:
                 out[category].append(
                     MissingPosts(
@@ -411,17 +350,17 @@ def _missing(scheme: Scheme, states: list[UnitState]) -> dict[str, list[MissingP
     return out
 
 
-def _assumptions(items: list[Item], scheme: Scheme, owners: dict[str, str | None]) -> list[str]:
-    """Why dates and owners are assumed, each reason once, for the duties the report shows."""
-    shown = dict.fromkeys(i.obligation for i in items)
+def _assumptions(items: list[Item]) -> list[str]:
+    """Why dates, owners and recipients are assumed, each duty's reasons once, in the
+    order the report lists the duties."""
     out: list[str] = []
-    for obligation in scheme.obligations:
-        if obligation.id not in shown:
-            continue
-        due = obligation.due
-        if due is not None and due.assumed and due.assumption:
-            out.append(f"{obligation.title}：期限为推定。{due.assumption}")
-        owner = owners.get(obligation.id)
-        if owner is not None:
-            out.append(f"{obligation.title}：承担单位为推定，{owner.removeprefix('推定：')}")
+    for i in items:
+        for assumed, what, why in (
+            (i.assumed, "期限", i.assumption),
+            (i.owner_assumed, "承担单位", i.owner_assumption),
+            (i.recipient_assumed, "报送对象", i.recipient_assumption),
+        ):
+            note = f"{i.title}：{what}为推定。{why}"
+            if assumed and why and note not in out:
+                out.append(note)
     return out

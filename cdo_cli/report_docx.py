@@ -369,7 +369,7 @@ def _item_rows(rows: Sequence[ItemRow], days: Callable[[ItemRow], str]) -> list[
             r.label + ("（承担单位推定）" if r.owner_assumed else ""),
             r.due.isoformat() + ("\n（推定）" if r.assumed else ""),
             days(r),
-            r.owed_to or "未规定",
+            (r.owed_to or "未规定") + ("（推定）" if r.recipient_assumed else ""),
         ]
         for k, r in enumerate(rows, 1)
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -160,11 +161,12 @@ def test_report_rosters_of_two_schemes(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_report_unit_in_two_rosters(cli: Cli, write: Write) -> None:
+    """As cdo validate says: one unit in two rosters of a scheme is a duplicate (exit 1)."""
     write("a.yaml", "scheme: puning\nunits:\n  市公安局: {}\n")
     write("b.yaml", "scheme: puning\nunits:\n  市公安局: {}\n")
     result = cli("report", "a.yaml", "b.yaml", "--as-of", "2023-12-20")
-    assert result.exit_code == 2
-    assert "单位“市公安局”在名册 a.yaml 和 b.yaml 中都有" in result.stderr
+    assert result.exit_code == 1
+    assert "“市公安局”已在名册 a.yaml 中列出" in result.stderr
 
 
 def test_report_same_roster_twice_is_one(cli: Cli, tmp_path: Path) -> None:
@@ -176,24 +178,27 @@ def test_report_same_roster_twice_is_one(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_report_several_rosters_of_one_scheme(cli: Cli, write: Write) -> None:
-    """Departments in one file, the government in another: one report, each unit from
-    the roster that lists it; the numbers are validate's and overdue's on each file."""
+    """Departments in one file, the government in another (or both in a folder): one
+    report, with the numbers validate and overdue give on the two files together."""
     from test_report_browser import compare, expected_numbers, page_numbers
 
     text = (ROSTERS / "puning.yaml").read_text(encoding="utf-8")
     head, rest = text.split("  市公安局:", 1)
-    write("government.yaml", head)
-    write("departments.yaml", "scheme: puning\nunits:\n  市公安局:" + rest)
-    result = cli(
-        "report", "departments.yaml", "government.yaml", "--as-of", "2023-12-20", "-o", "-"
-    )
+    write("名册/government.yaml", head)
+    write("名册/departments.yaml", "scheme: puning\nunits:\n  市公安局:" + rest)
+    files = ["名册/departments.yaml", "名册/government.yaml"]
+    result = cli("report", *files, "--as-of", "2023-12-20", "-o", "-")
     assert result.exit_code == 0, result.output
-    expected = expected_numbers(
-        cli, [Path("departments.yaml"), Path("government.yaml")], "2023-12-20"
-    )
-    compare(page_numbers(result.stdout), expected, "2023-12-20")
-    one = cli("report", "--as-of", "2023-12-20", "-o", "-", "departments.yaml")
-    assert page_numbers(one.stdout)["main"] != page_numbers(result.stdout)["main"]
+    page = page_numbers(result.stdout)
+    compare(page, expected_numbers(cli, [Path(f) for f in files], "2023-12-20"), "2023-12-20")
+    # the same as the single roster they were cut from
+    whole = cli("report", str(ROSTERS / "puning.yaml"), "--as-of", "2023-12-20", "-o", "-")
+    assert page["main"] == page_numbers(whole.stdout)["main"]
+    folder = cli("report", "名册", "--as-of", "2023-12-20", "-o", "-")
+    assert page_numbers(folder.stdout)["main"] == page["main"]
+    assert [r["data-name"] for r in page_numbers(folder.stdout)["rosters"]] == sorted(files)
+    one = cli("report", "--as-of", "2023-12-20", "-o", "-", files[0])
+    assert page_numbers(one.stdout)["main"] != page["main"]
 
 
 def test_report_help_has_examples_and_imports_nothing_heavy(cli: Cli) -> None:
@@ -274,7 +279,20 @@ def test_report_shows_assumed_dates_and_owners(cli: Cli, tmp_path: Path) -> None
     _roster(tmp_path, "zhaoqing")
     page = cli("report", "--as-of", "2022-04-25", "-o", "-").stdout
     assert "推动公共数据开发利用示范试点建设（承担单位推定）" in page
-    assert "承担单位为推定，由各试点单位承担" in page
+    assert "承担单位为推定。由各试点单位承担（理由：" in page
+
+
+def test_report_shows_assumed_recipients() -> None:
+    """No built-in scheme assumes to whom a duty goes; where one does, the lists say so."""
+    data = _data("puning", "2023-12-20")
+    data = dataclasses.replace(
+        data, overdue=[dataclasses.replace(r, recipient_assumed=True) for r in data.overdue]
+    )
+    page = render_report_html(data)
+    assert '揭阳市政务服务数据管理局<span class="assumed">（推定）</span>' in page
+    document = docx.Document(io.BytesIO(render_report_docx(data, dt.date(2024, 1, 2))))
+    late = document.tables[3]
+    assert late.rows[1].cells[5].text == "揭阳市政务服务数据管理局（推定）"
 
 
 def test_report_escapes_hostile_names(cli: Cli, tmp_path: Path) -> None:
@@ -332,7 +350,7 @@ def test_report_control_characters_made_visible() -> None:
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", page)
     assert "\\x1b[31m&lt;b&gt;\\x00\\u202e" in page
     blob = render_report_docx(data, dt.date(2024, 1, 2))
-    document = docx.Document(__import__("io").BytesIO(blob))
+    document = docx.Document(io.BytesIO(blob))
     texts = [p.text for p in document.paragraphs] + [
         c.text for t in document.tables for row in t.rows for c in row.cells
     ]

@@ -2,11 +2,16 @@
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import UsageError, one_of
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from ..roster_loading import LoadedRoster
+    from ..workspace import Workspace
 from .apps import command
 from .common import default_rosters, out_bytes, parse_date, say, shown, workspace
 
@@ -20,7 +25,7 @@ def report_cmd(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="名册文件（可多个，须属于同一方案）；默认当前文件夹的 roster.yaml。",
+            help="名册文件或放名册的文件夹（可多个，须属于同一方案，如每县一份）；默认当前文件夹的 roster.yaml。",
             metavar="FILE",
             show_default=False,
         ),
@@ -57,8 +62,8 @@ def report_cmd(
 
     网页为单个文件（样式、图表都在文件内，不联网），可投影，可按 A4 打印；
     Word 文件按公文格式（GB/T 9704）排版，以表格列出同样的数字。
-    数字与 cdo validate（任职情况）和 cdo overdue（报送情况，14 天内为即将到期）一致。
-    名册有错误时不生成报告，请先用 cdo validate 改正。
+    数字与同一天的 cdo validate（任职情况）和 cdo overdue（报送情况，14 天内为即将到期）一致；
+    同一方案的几份名册合在一起统计。名册有错误时不生成报告，请先用 cdo validate 改正。
 
     退出码：0 已生成；1 名册有错误；2 日期、格式、文件有误或无法写出。
 
@@ -75,19 +80,9 @@ def report_cmd(
     chosen = _format(fmt, output)
     day = parse_date(as_of) if as_of is not None else dt.date.today()
     check_horizon(day, WITHIN)
-    # A roster named twice (roster.yaml, ./roster.yaml, its full path) is read once.
-    given: dict[Path, Path] = {}
-    for path in default_rosters(files):
-        given.setdefault(path.resolve(), path)
-    paths = list(given.values())
-    if not paths:
-        raise UsageError(
-            "没有名册：当前文件夹没有 roster.yaml",
-            hint="指定名册文件，如 cdo report 名册.yaml；还没有名册可用 cdo init 生成。",
-        )
     ws = workspace(ctx)
-    rosters = [(ws.valid_roster(p), ws.check_roster(p).findings) for p in paths]
-    data = compute_report(rosters, day)
+    ws.as_of = day  # the schemes' scope (units and posts brought in later) on that day
+    data = compute_report(_rosters(ws, default_rosters(files)), day)
     if chosen == "docx":
         from ..report_docx import render_report_docx
 
@@ -112,6 +107,41 @@ def report_cmd(
         f"已生成 {shown(target.absolute())}（{data.city}，截至 {day.isoformat()}："
         f"职位完整 {data.complete}/{data.units_in_scope} 个单位，逾期未报送 {overdue} 项）"
     )
+
+
+def _rosters(ws: "Workspace", given: list[Path]) -> "list[tuple[LoadedRoster, list[Finding]]]":
+    """The rosters (files, or folders of them; each read once), checked together as
+    ``cdo validate`` checks them: refused with its errors, else each with its findings."""
+    from ..findings import Severity
+    from ..validation import validate_files
+    from ..workspace import RosterInvalidError, roster_paths
+
+    if not given:
+        raise UsageError(
+            "没有名册：当前文件夹没有 roster.yaml",
+            hint="指定名册文件，如 cdo report 名册.yaml；还没有名册可用 cdo init 生成。",
+        )
+    unique: dict[Path, Path] = {}  # roster.yaml, ./roster.yaml and its full path are one
+    for path in (p for g in given for p in roster_paths(g)):
+        unique.setdefault(path.resolve(), path)
+    checks = [ws.check_roster(path) for path in unique.values()]
+    schemes = {c.roster.scheme.id: c for c in checks if c.roster is not None}
+    if len(schemes) > 1:
+        first, other = list(schemes.values())[:2]
+        assert first.roster is not None and other.roster is not None
+        raise UsageError(
+            f"名册 {other.name} 属于方案 {other.roster.scheme.id}（{other.roster.scheme.city}），"
+            f"与 {first.name} 的方案 {first.roster.scheme.id}（{first.roster.scheme.city}）不同",
+            hint="一份报告只含一个方案：请分别为每个方案生成报告。",
+        )
+    result = validate_files(list(unique.values()), ws)
+    errors = [f for f in result.findings if f.severity is Severity.error]
+    if errors:
+        raise RosterInvalidError(errors)
+    found: dict[str, list[Finding]] = {c.name: [] for c in checks}
+    for finding in result.findings:
+        found.setdefault(finding.file, []).append(finding)
+    return [(c.roster, found[c.name]) for c in checks if c.roster is not None]
 
 
 def _format(fmt: str | None, output: str | None) -> str:
