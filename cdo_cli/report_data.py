@@ -35,8 +35,10 @@ TOP_UNITS = 20
 
 STATES = ("complete", "incomplete", "missing")
 STATE_LABELS = {"complete": "完整", "incomplete": "不完整", "missing": "缺失"}
-# The order the report lists statuses in (a deadline's stacked bar, the totals).
+# The order the report lists statuses in (a deadline's stacked bar, the totals); a filing
+# the document sets no date for is filed or not (not_filed), never overdue.
 STATUS_ORDER = (Status.filed, Status.filed_late, Status.overdue, Status.due_soon, Status.not_due)
+TOTAL_ORDER = (*STATUS_ORDER, Status.not_filed)
 CATEGORY_LABELS = {"officer": "首席数据官", "contact": "工作联系人", "support": "支撑团队、专员"}
 
 
@@ -109,6 +111,19 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class UndatedFiling:
+    """A filing the document sets no date for: how many owing units have filed it."""
+
+    obligation: str
+    title: str
+    owner_assumed: bool
+    owed_to: str | None
+    recipient_assumed: bool
+    filed: int
+    not_filed: int
+
+
+@dataclass(frozen=True)
 class MissingPosts:
     """A unit that lacks required posts of one category, and which."""
 
@@ -157,12 +172,13 @@ class ReportData:
     coverage: list[KindCoverage]
     by_unit: list[UnitOverdue]
     deadlines: list[Deadline]
+    undated_filings: list[UndatedFiling]
     totals: dict[str, int]  # status value -> items
     overdue: list[ItemRow]
     due_soon: list[ItemRow]
     missing: dict[str, list[MissingPosts]]  # role category -> units
     categories: list[str]  # the categories the scheme has required posts of
-    undated: list[str]  # duties without a date: never overdue
+    undated: list[str]  # work without a date that is no filing (持续推进): no status
     assumptions: list[str] = field(default_factory=list)
 
     @property
@@ -222,7 +238,8 @@ def compute_report(
         rosters=[_summary(loaded, findings) for loaded, findings in rosters],
         coverage=_coverage(states),
         by_unit=_by_unit(items),
-        deadlines=_deadlines(items),
+        deadlines=_deadlines([i for i in items if i.due is not None]),
+        undated_filings=_undated_filings([i for i in items if i.due is None]),
         totals={s.value: n for s, n in _count(items).items()},
         overdue=_rows([i for i in items if i.status is Status.overdue], "overdue", scheme),
         due_soon=_rows([i for i in items if i.status is Status.due_soon], "due", scheme),
@@ -230,7 +247,11 @@ def compute_report(
         categories=[
             c for c in CATEGORY_LABELS if any(r.required and r.category == c for r in scheme.roles)
         ],
-        undated=[o.title for o in scheme.obligations if o.due is None],
+        undated=[
+            o.title
+            for o in scheme.obligations
+            if o.due is None and o.id not in {i.obligation for i in items}
+        ],
         assumptions=_assumptions(items),
     )
 
@@ -254,7 +275,7 @@ def _coverage(states: list[UnitState]) -> list[KindCoverage]:
 
 def _count(items: list[Item]) -> dict[Status, int]:
     found = Counter(i.status for i in items)
-    return {s: found[s] for s in STATUS_ORDER}
+    return {s: found[s] for s in TOTAL_ORDER}
 
 
 def _by_unit(items: list[Item]) -> list[UnitOverdue]:
@@ -277,13 +298,14 @@ def _by_unit(items: list[Item]) -> list[UnitOverdue]:
 
 
 def _deadlines(items: list[Item]) -> list[Deadline]:
-    """One row per duty and period, in overdue's order (by due date, then the scheme's)."""
+    """One row per dated duty and period, in overdue's order (by due date, then the scheme's)."""
     rows: dict[tuple[str, int | None], list[Item]] = {}
     for i in items:
         rows.setdefault((i.obligation, i.period), []).append(i)
     out: list[Deadline] = []
     for group in rows.values():
         i = group[0]
+        assert i.due is not None
         counts = Counter(x.status for x in group)
         out.append(
             Deadline(
@@ -302,20 +324,42 @@ def _deadlines(items: list[Item]) -> list[Deadline]:
     return out
 
 
+def _undated_filings(items: list[Item]) -> list[UndatedFiling]:
+    """One row per filing without a date: its units filed and not yet filed."""
+    rows: dict[str, list[Item]] = {}
+    for i in items:
+        rows.setdefault(i.obligation, []).append(i)
+    return [
+        UndatedFiling(
+            obligation=i.obligation,
+            title=i.title,
+            owner_assumed=i.owner_assumed,
+            owed_to=i.owed_to,
+            recipient_assumed=i.recipient_assumed,
+            filed=sum(x.status is Status.filed for x in group),
+            not_filed=sum(x.status is Status.not_filed for x in group),
+        )
+        for group in rows.values()
+        for i in group[:1]
+    ]
+
+
 def _rows(items: list[Item], key: str, scheme: Scheme) -> list[ItemRow]:
     """Items as list rows: overdue ones longest overdue first, others soonest due first."""
     unit_order = {u.name: n for n, u in enumerate(scheme.units)}
+    # Overdue and due-soon items all have a date; the pair keeps that known to the types.
+    dated = [(i, i.due) for i in items if i.due is not None]
     if key == "overdue":
-        items = sorted(items, key=lambda i: (-i.days_overdue, unit_order[i.unit]))
+        dated.sort(key=lambda pair: (-pair[0].days_overdue, unit_order[pair[0].unit]))
     else:
-        items = sorted(items, key=lambda i: (i.due, unit_order[i.unit]))
+        dated.sort(key=lambda pair: (pair[1], unit_order[pair[0].unit]))
     return [
         ItemRow(
             unit=i.unit,
             obligation=i.obligation,
             title=i.title,
             period=i.period,
-            due=i.due,
+            due=due,
             assumed=i.assumed,
             owner_assumed=i.owner_assumed,
             days_overdue=i.days_overdue,
@@ -323,7 +367,7 @@ def _rows(items: list[Item], key: str, scheme: Scheme) -> list[ItemRow]:
             owed_to=i.owed_to,
             recipient_assumed=i.recipient_assumed,
         )
-        for i in items
+        for i, due in dated
     ]
 
 

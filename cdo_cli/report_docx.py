@@ -149,8 +149,24 @@ class _Writer:
             numeric=range(1, 3),
             empty=f"截至{cn_date(data.as_of)}没有逾期未报送的事项。",
         )
+        if data.undated_filings:
+            self.caption("未规定期限的报送事项（不计逾期，单位：个单位）")
+            self.table(
+                ["事项", "报送对象", "已报送", "未报送"],
+                [
+                    [
+                        f.title + ("（承担单位推定）" if f.owner_assumed else ""),
+                        (f.owed_to or "未规定") + ("（推定）" if f.recipient_assumed else ""),
+                        str(f.filed),
+                        str(f.not_filed),
+                    ]
+                    for f in data.undated_filings
+                ],
+                [5.6, 3.6, 1.4, 1.4],
+                numeric=range(2, 4),
+            )
         if data.undated:
-            self.text("未规定日期的事项（不计逾期）：" + "；".join(data.undated) + "。")
+            self.text("未规定日期的工作任务（不计逾期）：" + "；".join(data.undated) + "。")
 
         self.heading("三、待办清单")
         n = 0

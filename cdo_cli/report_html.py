@@ -21,7 +21,7 @@ from .report_charts import (
     timeline_chart,
     unit_chart,
 )
-from .report_data import CATEGORY_LABELS, STATUS_ORDER, ReportData, cn_date
+from .report_data import CATEGORY_LABELS, TOTAL_ORDER, ReportData, cn_date
 from .text import visible
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "status_colors": STATUS_COLORS,
         "state_colors": STATE_COLORS,
-        "status_order": [s.value for s in STATUS_ORDER],
+        "total_order": [s.value for s in TOTAL_ORDER],
         "category_labels": CATEGORY_LABELS,
         "version": __version__,
     }

@@ -69,6 +69,8 @@ class _PageNumbers(HTMLParser):
             self.found[f"{self.chart}:{a['class']}"].append(a)
         elif tag == "tr" and self.table and "data-unit" in a:
             self.found[self.table].append(a)
+        elif tag == "tr" and self.table == "undated" and "data-obligation" in a:
+            self.found["undated-rows"].append(a)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "svg":
@@ -136,7 +138,7 @@ def compare(page: dict[str, list[dict[str, str]]], expected: dict[str, Any], as_
     statuses = Counter(i["status"] for i in items)
     main = page["main"][0]
     assert main["data-as-of"] == as_of
-    for status in ("filed", "filed_late", "overdue", "due_soon", "not_due"):
+    for status in ("filed", "filed_late", "overdue", "due_soon", "not_due", "not_filed"):
         assert int(main[f"data-{status.replace('_', '-')}"]) == statuses[status], status
 
     coverage = {
@@ -147,9 +149,21 @@ def compare(page: dict[str, list[dict[str, str]]], expected: dict[str, Any], as_
     assert int(main["data-units"]) == sum(sum(c) for c in coverage.values())
     assert int(main["data-complete"]) == sum(c[0] for c in coverage.values())
 
+    undated: dict[str, Counter[str]] = defaultdict(Counter)
+    for i in items:
+        if i["due"] is None:  # a filing the document sets no date for: filed or not
+            undated[i["obligation"]][i["status"]] += 1
+    shown_undated = {
+        r["data-obligation"]: Counter(
+            filed=int(r["data-filed"]), not_filed=int(r["data-not-filed"])
+        )
+        for r in page.get("undated-rows", [])
+    }
+    assert {k: +v for k, v in shown_undated.items()} == dict(undated)
+
     by_deadline: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     due: dict[tuple[str, str], str] = {}
-    for i in items:
+    for i in (i for i in items if i["due"] is not None):
         key = (i["obligation"], _period(i["period"]))
         by_deadline[key][i["status"]] += 1
         due[key] = i["due"]
