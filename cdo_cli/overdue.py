@@ -374,7 +374,8 @@ def build_report(
     if scheme_ids:
         schemes = [registry.get(i) for i in dict.fromkeys(scheme_ids)]
     elif loaded:
-        schemes = [lr.scheme for lr in loaded]
+        # Each scheme once, however many rosters it has (they were merged above).
+        schemes = list({lr.scheme.id: lr.scheme for lr in loaded}.values())
     else:
         schemes, notes = registry.usable()
     picked = find_units(schemes, unit) if unit is not None else None

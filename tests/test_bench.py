@@ -351,6 +351,7 @@ HELP_CALLS = [
     "record filing --help",
     "record appoint --help",
     "overdue --help",
+    "report --help",
     "render --help",
     "export --help",
     "--policies x validate --help",

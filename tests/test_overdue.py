@@ -536,3 +536,21 @@ def test_overdue_ics_assumed_and_crlf() -> None:
     debrief = [t for t in todos if "述职（2022年度）" in str(t["SUMMARY"])]
     assert debrief and all("推定：" in str(t["DESCRIPTION"]) for t in debrief)
     assert all(t["DTSTAMP"].dt == stamp for t in todos)
+
+
+def test_overdue_several_rosters_of_one_scheme_list_each_duty_once(cli: Any, write: Any) -> None:
+    """Two rosters of one scheme (the city's own units, the departments): one list, each
+    unit's duty once, not once per file."""
+    write("gov.yaml", "scheme: puning\nunits:\n  普宁市人民政府: {}\n")
+    write(
+        "dept.yaml",
+        "scheme: puning\nunits:\n  市公安局:\n"
+        "    filings: [{obligation: dept_contact_form, date: 2023-10-28}]\n",
+    )
+    both = cli("overdue", "-r", "gov.yaml", "-r", "dept.yaml", "--as-of", "2023-11-01",
+               "--all", "--format", "json")  # fmt: skip
+    one = cli("overdue", "-r", "dept.yaml", "--as-of", "2023-11-01", "--all", "--format", "json")
+    assert both.exit_code == 0, both.output
+    items = json.loads(both.stdout)["items"]
+    keys = [(i["unit"], i["obligation"], i["period"]) for i in items]
+    assert len(keys) == len(set(keys)) == len(json.loads(one.stdout)["items"])

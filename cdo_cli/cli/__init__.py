@@ -1,7 +1,7 @@
 """The command line: typer signatures, one core call per command, and printing.
 
 One module per command group: ``policy`` (policy and schema), ``roster`` (init and
-validate), ``record`` (import, record filing/appoint, history), ``overdue``, ``render``. ``shell`` is the front door that catches every
+validate), ``record`` (import, record filing/appoint, history), ``overdue``, ``report``, ``render``. ``shell`` is the front door that catches every
 error once; ``apps`` holds the groups; ``common`` what the commands share. Only typer
 and these modules are imported to print help or the version; every command imports
 what it needs when it runs (pydantic models, rich, docx, jinja2).
@@ -13,14 +13,15 @@ command's signature at each start, and evaluating string annotations doubled tha
 # Imported in the order their commands are listed in ``cdo --help``.
 from . import roster  # isort: skip
 from . import record  # isort: skip
-from . import overdue, render  # isort: skip
+from . import overdue, report, render  # isort: skip
 from . import export  # isort: skip
 from . import evaluation  # isort: skip
 from . import policy  # isort: skip
 from .apps import app
 
 __all__ = [
-    "app", "evaluation", "export", "main", "overdue", "policy", "record", "render", "roster",
+    "app", "evaluation", "export", "main", "overdue", "policy", "record", "render", "report",
+    "roster",
 ]  # fmt: skip
 
 

@@ -47,6 +47,7 @@ app = typer.Typer(
         "  cdo validate roster.yaml\n  cdo import 回收/*.docx --write\n"
         "  cdo record filing dept_contact_form --unit 市公安局 --date 2023-10-28\n"
         "  cdo overdue --as-of 2023-11-01\n"
+        "  cdo report --as-of 2023-11-01\n"
         "  cdo render attachment2 --dept 市公安局\n\n"
         "退出码：0 正常；1 有问题（名册有错误、--check 时有逾期）；2 无法完成（用法、文件、名称有误）。"
     ),

@@ -1,0 +1,410 @@
+"""What ``cdo report`` shows, as plain numbers and lists: :func:`compute_report`.
+
+Nothing here decides a status of its own. Completeness is
+:func:`roster_coverage.unit_states` (what ``cdo validate`` summarises and warns about),
+each duty's standing is :func:`overdue.compute_status` on the rosters as ``cdo overdue``
+merges them, with its default window, and the counts of findings are those ``cdo validate``
+prints for each file. This module only groups and counts them, so the page and the Word
+document can never disagree with the two commands on the same rosters and day.
+
+Several rosters of one scheme (one per county, say) make one report, as they make one
+check in ``cdo validate`` and one list in ``cdo overdue``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+from .findings import Finding, Severity
+from .overdue import Item, Status, compute_status, merged
+from .policy import KIND_LABELS, Scheme, UnitKind
+
+if TYPE_CHECKING:
+    from .roster_coverage import UnitState
+    from .roster_loading import LoadedRoster
+
+# ``cdo overdue``'s default: a duty due within this many days is "即将到期".
+WITHIN = 14
+# The chart of overdue items by unit shows this many units; the rest make one bar.
+TOP_UNITS = 20
+
+STATES = ("complete", "incomplete", "missing")
+STATE_LABELS = {"complete": "完整", "incomplete": "不完整", "missing": "缺失"}
+# The order the report lists statuses in (a deadline's stacked bar, the totals); a filing
+# the document sets no date for is filed or not (not_filed), never overdue.
+STATUS_ORDER = (Status.filed, Status.filed_late, Status.overdue, Status.due_soon, Status.not_due)
+TOTAL_ORDER = (*STATUS_ORDER, Status.not_filed)
+CATEGORY_LABELS = {"officer": "首席数据官", "contact": "工作联系人", "support": "支撑团队、专员"}
+
+
+@dataclass(frozen=True)
+class RosterSummary:
+    """One roster file the report is built from, and what ``cdo validate`` found in it."""
+
+    name: str
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class KindCoverage:
+    """Appointments in one kind of unit: how many units are complete, incomplete, missing."""
+
+    kind: str  # the Chinese label, as validate's summary has it
+    complete: int
+    incomplete: int
+    missing: int
+
+    @property
+    def total(self) -> int:
+        """Units of this kind that must have some post."""
+        return self.complete + self.incomplete + self.missing
+
+
+@dataclass(frozen=True)
+class UnitOverdue:
+    """Overdue duties of one unit (or, with ``others`` > 0, of the units not shown)."""
+
+    unit: str
+    overdue: int
+    worst_days: int
+    others: int = 0
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of the scheme (a duty, for one period), and where its units stand."""
+
+    obligation: str
+    title: str
+    period: int | None
+    due: dt.date
+    due_text: str
+    assumed: bool  # the date is assumed (the scheme says why)
+    owner_assumed: bool  # who owes it is assumed
+    owed_to: str | None
+    recipient_assumed: bool  # whom it goes to is assumed
+    counts: dict[str, int]  # status value -> units
+
+    @property
+    def units(self) -> int:
+        """Units that owe it."""
+        return sum(self.counts.values())
+
+    @property
+    def label(self) -> str:
+        """The title with its period: 部门首席数据官年度述职报告（2023年度）."""
+        return self.title + (f"（{self.period}年度）" if self.period is not None else "")
+
+    @property
+    def state(self) -> str:
+        """The worst standing among its units: overdue, due_soon, not_due or filed."""
+        for status in (Status.overdue, Status.due_soon, Status.not_due):
+            if self.counts.get(status.value):
+                return str(status.value)
+        return str(Status.filed.value)
+
+
+@dataclass(frozen=True)
+class UndatedFiling:
+    """A filing the document sets no date for: how many owing units have filed it."""
+
+    obligation: str
+    title: str
+    owner_assumed: bool
+    owed_to: str | None
+    recipient_assumed: bool
+    filed: int
+    not_filed: int
+
+
+@dataclass(frozen=True)
+class MissingPosts:
+    """A unit that lacks required posts of one category, and which."""
+
+    unit: str
+    kind: str
+    in_roster: bool  # False: the roster has no entry for the unit at all
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One duty of one unit, for the lists a clerk acts on."""
+
+    unit: str
+    obligation: str
+    title: str
+    period: int | None
+    due: dt.date
+    assumed: bool
+    owner_assumed: bool
+    days_overdue: int
+    days_left: int
+    owed_to: str | None
+    recipient_assumed: bool
+
+    @property
+    def label(self) -> str:
+        """The title with its period."""
+        return self.title + (f"（{self.period}年度）" if self.period is not None else "")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows, computed once for both the page and the Word file."""
+
+    scheme: str
+    city: str
+    title: str
+    doc_number: str | None
+    issuer: str
+    issued: dt.date | None  # None: the document does not say
+    authority: str
+    as_of: dt.date
+    within: int
+    rosters: list[RosterSummary]
+    coverage: list[KindCoverage]
+    by_unit: list[UnitOverdue]
+    deadlines: list[Deadline]
+    undated_filings: list[UndatedFiling]
+    totals: dict[str, int]  # status value -> items
+    overdue: list[ItemRow]
+    due_soon: list[ItemRow]
+    missing: dict[str, list[MissingPosts]]  # role category -> units
+    categories: list[str]  # the categories the scheme has required posts of
+    undated: list[str]  # work without a date that is no filing (持续推进): no status
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def units_in_scope(self) -> int:
+        """Units that must have some post."""
+        return sum(c.total for c in self.coverage)
+
+    @property
+    def complete(self) -> int:
+        """Units with every required post filled."""
+        return sum(c.complete for c in self.coverage)
+
+    @property
+    def units_overdue(self) -> int:
+        """Units with at least one overdue duty."""
+        return len({row.unit for row in self.overdue})
+
+
+def cn_date(day: dt.date) -> str:
+    """A date as Chinese documents write it: 2023年11月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def compute_report(
+    rosters: Sequence[tuple[LoadedRoster, list[Finding]]],
+    as_of: dt.date,
+    within: int = WITHIN,
+) -> ReportData:
+    """The report on ``rosters`` (of one scheme, each with the findings ``cdo validate``
+    reports in that file) as of a day. UsageError if they belong to different schemes."""
+    from .roster_coverage import unit_states
+
+    if not rosters:
+        raise UsageError("没有名册，无法生成报告", hint="指定名册文件，如 cdo report roster.yaml。")
+    first = rosters[0][0]
+    scheme = first.scheme
+    for loaded, _ in rosters[1:]:
+        if loaded.scheme.id != scheme.id:
+            raise UsageError(
+                f"名册 {loaded.name} 属于方案 {loaded.scheme.id}（{loaded.scheme.city}），"
+                f"与 {first.name} 的方案 {scheme.id}（{scheme.city}）不同",
+                hint="一份报告只含一个方案：请分别为每个方案生成报告。",
+            )
+    files = [loaded for loaded, _ in rosters]
+    states = unit_states(files, as_of)
+    items = compute_status([(scheme, merged(files))], as_of, within)
+    return ReportData(
+        scheme=scheme.id,
+        city=scheme.city,
+        title=scheme.document.title,
+        doc_number=scheme.document.doc_number,
+        issuer=scheme.document.issuer,
+        issued=scheme.document.issued,
+        authority=scheme.authority,
+        as_of=as_of,
+        within=within,
+        rosters=[_summary(loaded, findings) for loaded, findings in rosters],
+        coverage=_coverage(states),
+        by_unit=_by_unit(items),
+        deadlines=_deadlines([i for i in items if i.due is not None]),
+        undated_filings=_undated_filings([i for i in items if i.due is None]),
+        totals={s.value: n for s, n in _count(items).items()},
+        overdue=_rows([i for i in items if i.status is Status.overdue], "overdue", scheme),
+        due_soon=_rows([i for i in items if i.status is Status.due_soon], "due", scheme),
+        missing=_missing(scheme, states),
+        categories=[
+            c for c in CATEGORY_LABELS if any(r.required and r.category == c for r in scheme.roles)
+        ],
+        undated=[
+            o.title
+            for o in scheme.obligations
+            if o.due is None and o.id not in {i.obligation for i in items}
+        ],
+        assumptions=_assumptions(items),
+    )
+
+
+def _summary(loaded: LoadedRoster, findings: list[Finding]) -> RosterSummary:
+    errors = sum(f.severity is Severity.error for f in findings)
+    return RosterSummary(loaded.name, errors, len(findings) - errors)
+
+
+def _coverage(states: list[UnitState]) -> list[KindCoverage]:
+    """Per unit kind, in the scheme model's order of kinds (as validate's summary)."""
+    counts: dict[UnitKind, Counter[str]] = {}
+    for state in states:
+        counts.setdefault(state.unit.kind, Counter())[state.state] += 1
+    return [
+        KindCoverage(KIND_LABELS[kind], *(counts[kind][s] for s in STATES))
+        for kind in UnitKind
+        if kind in counts
+    ]
+
+
+def _count(items: list[Item]) -> dict[Status, int]:
+    found = Counter(i.status for i in items)
+    return {s: found[s] for s in TOTAL_ORDER}
+
+
+def _by_unit(items: list[Item]) -> list[UnitOverdue]:
+    """Units with overdue duties, most first (then the longest overdue, then scheme order)."""
+    count: Counter[str] = Counter()
+    worst: dict[str, int] = {}
+    order: dict[str, int] = {}
+    for i in items:
+        order.setdefault(i.unit, len(order))
+        if i.status is Status.overdue:
+            count[i.unit] += 1
+            worst[i.unit] = max(worst.get(i.unit, 0), i.days_overdue)
+    ranked = sorted(count, key=lambda u: (-count[u], -worst[u], order[u]))
+    shown = [UnitOverdue(u, count[u], worst[u]) for u in ranked[:TOP_UNITS]]
+    rest = ranked[TOP_UNITS:]
+    if rest:
+        total = sum(count[u] for u in rest)
+        shown.append(UnitOverdue("其余单位", total, max(worst[u] for u in rest), len(rest)))
+    return shown
+
+
+def _deadlines(items: list[Item]) -> list[Deadline]:
+    """One row per dated duty and period, in overdue's order (by due date, then the scheme's)."""
+    rows: dict[tuple[str, int | None], list[Item]] = {}
+    for i in items:
+        rows.setdefault((i.obligation, i.period), []).append(i)
+    out: list[Deadline] = []
+    for group in rows.values():
+        i = group[0]
+        assert i.due is not None
+        counts = Counter(x.status for x in group)
+        out.append(
+            Deadline(
+                obligation=i.obligation,
+                title=i.title,
+                period=i.period,
+                due=i.due,
+                due_text=i.due_text,
+                assumed=i.assumed,
+                owner_assumed=i.owner_assumed,
+                owed_to=i.owed_to,
+                recipient_assumed=i.recipient_assumed,
+                counts={s.value: counts[s] for s in STATUS_ORDER},
+            )
+        )
+    return out
+
+
+def _undated_filings(items: list[Item]) -> list[UndatedFiling]:
+    """One row per filing without a date: its units filed and not yet filed."""
+    rows: dict[str, list[Item]] = {}
+    for i in items:
+        rows.setdefault(i.obligation, []).append(i)
+    return [
+        UndatedFiling(
+            obligation=i.obligation,
+            title=i.title,
+            owner_assumed=i.owner_assumed,
+            owed_to=i.owed_to,
+            recipient_assumed=i.recipient_assumed,
+            filed=sum(x.status is Status.filed for x in group),
+            not_filed=sum(x.status is Status.not_filed for x in group),
+        )
+        for group in rows.values()
+        for i in group[:1]
+    ]
+
+
+def _rows(items: list[Item], key: str, scheme: Scheme) -> list[ItemRow]:
+    """Items as list rows: overdue ones longest overdue first, others soonest due first."""
+    unit_order = {u.name: n for n, u in enumerate(scheme.units)}
+    # Overdue and due-soon items all have a date; the pair keeps that known to the types.
+    dated = [(i, i.due) for i in items if i.due is not None]
+    if key == "overdue":
+        dated.sort(key=lambda pair: (-pair[0].days_overdue, unit_order[pair[0].unit]))
+    else:
+        dated.sort(key=lambda pair: (pair[1], unit_order[pair[0].unit]))
+    return [
+        ItemRow(
+            unit=i.unit,
+            obligation=i.obligation,
+            title=i.title,
+            period=i.period,
+            due=due,
+            assumed=i.assumed,
+            owner_assumed=i.owner_assumed,
+            days_overdue=i.days_overdue,
+            days_left=i.days_left,
+            owed_to=i.owed_to,
+            recipient_assumed=i.recipient_assumed,
+        )
+        for i, due in dated
+    ]
+
+
+def _missing(scheme: Scheme, states: list[UnitState]) -> dict[str, list[MissingPosts]]:
+    """For each category of post, the units lacking a required one (validate's warnings)."""
+    out: dict[str, list[MissingPosts]] = {c: [] for c in CATEGORY_LABELS}
+    order = {u.name: n for n, u in enumerate(scheme.units)}
+    for state in sorted(states, key=lambda s: order[s.unit.name]):
+        for category in CATEGORY_LABELS:
+            roles = tuple(r.name for r in state.missing_roles if r.category == category)
+            # Posts that turn on an attribute the roster has not stated, as validate says.
+            roles += tuple(
+                f"{r.name}（视单位属性而定）" for r in state.undecided if r.category == category
+            )
+            if roles:
+                out[category].append(
+                    MissingPosts(
+                        state.unit.name,
+                        KIND_LABELS[state.unit.kind],
+                        state.state != "missing",
+                        roles,
+                    )
+                )
+    return out
+
+
+def _assumptions(items: list[Item]) -> list[str]:
+    """Why dates, owners and recipients are assumed, each duty's reasons once, in the
+    order the report lists the duties."""
+    out: list[str] = []
+    for i in items:
+        for assumed, what, why in (
+            (i.assumed, "期限", i.assumption),
+            (i.owner_assumed, "承担单位", i.owner_assumption),
+            (i.recipient_assumed, "报送对象", i.recipient_assumption),
+        ):
+            note = f"{i.title}：{what}为推定。{why}"
+            if assumed and why and note not in out:
+                out.append(note)
+    return out

@@ -1,0 +1,401 @@
+"""The report as a Word document: the page's figures as tables, for the year-end annex.
+
+Laid out like the rendered forms (GB/T 9704-2012): the same base document, page, margins,
+styles and fonts (:func:`cdo_cli.docx_render.base_docx`, :mod:`cdo_cli.docx_layout`):
+"附件" in 3号黑体, the title in 2号小标宋, text in 3号仿宋, headings in 黑体. The
+tables use 小四 (12 pt) so that eight columns fit the 156 mm between the margins. The
+charts are not drawn here: each is a table of the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .docx_layout import LAYOUT
+from .docx_render import base_docx, set_fonts
+from .report_data import (
+    CATEGORY_LABELS,
+    STATE_LABELS,
+    STATES,
+    STATUS_ORDER,
+    ItemRow,
+    ReportData,
+    cn_date,
+)
+from .text import visible
+
+TABLE_PT = 12.0  # 小四
+_STATUS_WORDS = {
+    "filed": "已报送",
+    "filed_late": "逾期报送",
+    "overdue": "已逾期",
+    "due_soon": "即将到期",
+    "not_due": "未到期",
+}
+_NUMERALS = "一二三四五六七八九十"
+
+
+def render_report_docx(data: ReportData, today: dt.date) -> bytes:
+    """The report as a .docx file's bytes, recording ``today`` as the day it was made.
+
+    The package is finished as the forms' are (:mod:`cdo_cli.docx_parts`): cdo's
+    properties and settings, Chinese fonts' substitutes, and page numbers (— 1 —).
+    """
+    import docx
+
+    base, style_ids = base_docx()
+    document = docx.Document(io.BytesIO(base))
+    _Writer(document, style_ids).write(data)
+    out = io.BytesIO()
+    document.save(out)
+    title = f"{data.city}首席数据官制度工作情况报告（截至 {data.as_of.isoformat()}）"
+    return _finish(out.getvalue(), title, data.doc_number or data.title, today)
+
+
+# A fixed time for zip members: the same report on the same day gives the same bytes.
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def _finish(blob: bytes, title: str, subject: str, today: dt.date) -> bytes:
+    """python-docx's package with the parts the forms have, and numbered pages."""
+    from lxml import etree
+
+    from . import docx_parts
+
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    edits = {
+        docx_parts.FONTS: docx_parts.font_table,
+        docx_parts.APP: docx_parts.app_properties,
+        docx_parts.SETTINGS: docx_parts.settings,
+    }
+    members = docx_parts.numbered([(n, edits[n](b) if n in edits else b) for n, b in members])
+    parts = dict(members)
+    body = etree.fromstring(parts[docx_parts.DOCUMENT])
+    docx_parts.footer_references(body.find(f"{_W}body/{_W}sectPr"))
+    core = etree.fromstring(parts[docx_parts.CORE])
+    replaced = {
+        docx_parts.DOCUMENT: docx_parts.xml_bytes(body),
+        docx_parts.CORE: docx_parts.core_properties(core, title, subject, today),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, _ZIP_TIME)
+            archive.writestr(info, replaced.get(name, data), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+class _Writer:
+    """Adds the report's paragraphs and tables to a python-docx document."""
+
+    def __init__(self, document: Any, style_ids: dict[str, str]) -> None:
+        self.doc = document
+        self.ids = style_ids
+        self.tables = 0
+
+    # ------------------------------------------------------------ the parts
+
+    def write(self, data: ReportData) -> None:
+        """Every part, in the page's order."""
+        self.para("附件", "附件标识")
+        title = self.para(
+            f"{data.city}首席数据官制度工作情况报告", "附件标题", center=True, before=True
+        )
+        title.paragraph_format.space_after = _pt(0)
+        self.para(f"（截至{cn_date(data.as_of)}）", "名单文字", center=True, after=True)
+        self.text(self._intro(data))
+
+        self.heading("一、任职情况")
+        self.caption("按单位类别统计的职位填写情况（单位：个）")
+        rows = [
+            [c.kind, str(c.complete), str(c.incomplete), str(c.missing), str(c.total)]
+            for c in data.coverage
+        ]
+        totals = [sum(int(r[i]) for r in rows) for i in range(1, 5)]
+        rows.append(["合计", *map(str, totals)])
+        self.table(
+            ["单位类别", *(STATE_LABELS[s] for s in STATES), "合计"],
+            rows,
+            [3.2, 1.5, 1.5, 1.5, 1.5],
+            numeric=range(1, 5),
+        )
+
+        self.heading("二、报送情况")
+        self.caption("各期限报送情况（按期限先后，单位：个单位）")
+        self.table(
+            ["事项", "期限", *(_STATUS_WORDS[s.value] for s in STATUS_ORDER)],
+            [
+                [
+                    d.label + ("（承担单位推定）" if d.owner_assumed else ""),
+                    d.due.isoformat() + ("\n（推定）" if d.assumed else ""),
+                    *(str(d.counts[s.value]) for s in STATUS_ORDER),
+                ]
+                for d in data.deadlines
+            ],
+            [5.2, 2.4, 1.2, 1.2, 1.2, 1.2, 1.2],
+            numeric=range(2, 7),
+            empty="本方案没有规定日期的事项。",
+        )
+        self.caption("逾期未报送的事项（按单位）")
+        self.table(
+            ["单位", "逾期事项（项）", "最长逾期（天）"],
+            [[_unit(u.unit, u.others), str(u.overdue), str(u.worst_days)] for u in data.by_unit],
+            [5.0, 2.0, 2.0],
+            numeric=range(1, 3),
+            empty=f"截至{cn_date(data.as_of)}没有逾期未报送的事项。",
+        )
+        if data.undated_filings:
+            self.caption("未规定期限的报送事项（不计逾期，单位：个单位）")
+            self.table(
+                ["事项", "报送对象", "已报送", "未报送"],
+                [
+                    [
+                        f.title + ("（承担单位推定）" if f.owner_assumed else ""),
+                        (f.owed_to or "未规定") + ("（推定）" if f.recipient_assumed else ""),
+                        str(f.filed),
+                        str(f.not_filed),
+                    ]
+                    for f in data.undated_filings
+                ],
+                [5.6, 3.6, 1.4, 1.4],
+                numeric=range(2, 4),
+            )
+        if data.undated:
+            self.text("未规定日期的工作任务（不计逾期）：" + "；".join(data.undated) + "。")
+
+        self.heading("三、待办清单")
+        n = 0
+        self.subheading(n, f"逾期未报送（{len(data.overdue)} 项）")
+        self.table(
+            ["序号", "单位", "事项", "期限", "逾期天数", "报送对象"],
+            _item_rows(data.overdue, lambda r: str(r.days_overdue)),
+            [0.8, 2.6, 3.8, 2.4, 1.2, 2.4],
+            numeric=range(4, 5),
+            empty="没有逾期未报送的事项。",
+        )
+        n += 1
+        self.subheading(n, f"即将到期（{data.within} 天内，{len(data.due_soon)} 项）")
+        self.table(
+            ["序号", "单位", "事项", "期限", "剩余天数", "报送对象"],
+            _item_rows(
+                data.due_soon, lambda r: "今天到期" if r.days_left == 0 else str(r.days_left)
+            ),
+            [0.8, 2.6, 3.8, 2.4, 1.2, 2.4],
+            numeric=range(4, 5),
+            empty="没有即将到期的事项。",
+        )
+        for category in data.categories:
+            n += 1
+            units = data.missing[category]
+            self.subheading(n, f"未设{CATEGORY_LABELS[category]}的单位（{len(units)} 个）")
+            self.table(
+                ["序号", "单位", "类别", "未填写的职位", "名册"],
+                [
+                    [
+                        str(k),
+                        m.unit,
+                        m.kind,
+                        "、".join(m.roles),
+                        "已列出，未填写" if m.in_roster else "名册中没有此单位",
+                    ]
+                    for k, m in enumerate(units, 1)
+                ],
+                [0.8, 3.4, 2.2, 3.2, 3.0],
+                empty="各单位均已填写。",
+            )
+        if data.assumptions:
+            self.heading("四、说明")
+            for text in data.assumptions:
+                self.text(text)
+
+    def _intro(self, data: ReportData) -> str:
+        doc = f"{data.doc_number}《{data.title}》" if data.doc_number else f"《{data.title}》"
+        share = (
+            f"（{round(100 * data.complete / data.units_in_scope)}%）"
+            if data.units_in_scope
+            else ""
+        )
+        rosters = "、".join(r.name for r in data.rosters)
+        checks = "，".join(f"{r.name} {r.errors} 个错误、{r.warnings} 个警告" for r in data.rosters)
+        return (
+            f"依据{doc}，按名册 {rosters} 统计，截至{cn_date(data.as_of)}："
+            f"应设职位的单位 {data.units_in_scope} 个，职位已配齐 {data.complete} 个{share}；"
+            f"逾期未报送事项 {data.totals['overdue']} 项，涉及 {data.units_overdue} 个单位；"
+            f"{data.within} 天内即将到期 {data.totals['due_soon']} 项。"
+            f"名册检查：{checks}。"
+        )
+
+    # ------------------------------------------------------------ building blocks
+
+    def para(
+        self,
+        text: str,
+        style: str,
+        *,
+        center: bool = False,
+        before: bool = False,
+        after: bool = False,
+        indent: bool = False,
+        size: float | None = None,
+    ) -> Any:
+        """A paragraph in one of the form styles; control characters shown as ``\\x1b``."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        p = self.doc.add_paragraph(style=style)
+        fmt = p.paragraph_format
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if before:
+            fmt.space_before = _pt(LAYOUT.line_pitch_pt)
+        if after:
+            fmt.space_after = _pt(LAYOUT.line_pitch_pt)
+        if indent:
+            fmt.first_line_indent = _pt(LAYOUT.size_body * LAYOUT.list_indent_chars)
+        run = p.add_run(visible(text))
+        if size is not None:
+            run.font.size = _pt(size)
+        return p
+
+    def text(self, text: str) -> None:
+        """Body text: 3号仿宋, the first line indented two characters."""
+        self.para(text, "名单文字", indent=True)
+
+    def heading(self, text: str) -> None:
+        """A first-level heading (一、…): 3号黑体, indented two characters."""
+        p = self.para(text, "分组标题", indent=True)
+        p.paragraph_format.space_before = _pt(LAYOUT.line_pitch_pt / 2)
+
+    def subheading(self, n: int, text: str) -> None:
+        """A second-level heading (（一）…): 3号楷体 in GB/T 9704, 仿宋 where it is missing."""
+        p = self.para(f"（{_NUMERALS[n % 10]}）{text}", "名单文字", indent=True)
+        p.paragraph_format.keep_with_next = True
+        for run in p.runs:
+            set_fonts(run._element.get_or_add_rPr(), "楷体_GB2312", LAYOUT.font_latin)
+
+    def caption(self, text: str) -> None:
+        """A table's caption, centred in 黑体 above it."""
+        self.tables += 1
+        p = self.para(f"表{self.tables}　{text}", "表格标题", center=True, size=TABLE_PT)
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.space_before = _pt(6)
+
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        weights: Sequence[float],
+        *,
+        numeric: Sequence[int] = (),
+        empty: str | None = None,
+    ) -> None:
+        """A bordered table across the text width; the header repeats on each page.
+
+        With no rows and ``empty`` given, that sentence stands in for the table. Built as
+        WordprocessingML directly: python-docx finds a cell by walking the whole table,
+        which took minutes for the thousands of rows of a province's overdue list.
+        """
+        if not rows and empty is not None:
+            self.text(empty)
+            return
+        scale = LAYOUT.text_width_mm / sum(weights)
+        widths = [_twips(w * scale) for w in weights]
+        tbl = _el(None, "tbl")
+        props = _el(tbl, "tblPr")
+        _el(props, "tblW", w=str(sum(widths)), type="dxa")
+        _el(props, "jc", val="center")
+        borders = _el(props, "tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            _el(borders, edge, val="single", sz=str(LAYOUT.border_eighths_pt), space="0",
+                color="000000")  # fmt: skip
+        _el(props, "tblLayout", type="fixed")
+        _el(props, "tblLook", val="0000", firstRow="1", lastRow="0", firstColumn="0",
+            lastColumn="0", noHBand="1", noVBand="1")  # fmt: skip
+        grid = _el(tbl, "tblGrid")
+        for w in widths:
+            _el(grid, "gridCol", w=str(w))
+        for r, values in enumerate([header, *rows]):
+            tr = _el(tbl, "tr")
+            tr_pr = _el(tr, "trPr")
+            _el(tr_pr, "cantSplit")  # a row never breaks across pages
+            if r == 0:
+                _el(tr_pr, "tblHeader")  # the header row repeats on every page
+            for c, value in enumerate(values):
+                tc = _el(tr, "tc")
+                tc_pr = _el(tc, "tcPr")
+                _el(tc_pr, "tcW", w=str(widths[c]), type="dxa")
+                _el(tc_pr, "vAlign", val="center")
+                style = self.ids["表格标题" if r == 0 else "表格文字"]
+                # A line break is one of ours ("\n（推定）"); names hold none (validate).
+                _cell_paragraph(tc, style, value, center=r == 0 or c in numeric)
+        self.doc.element.body.sectPr.addprevious(tbl)
+        # Word joins two tables with nothing between them into one.
+        self.doc.add_paragraph(style="表格文字")
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _el(parent: Any, tag: str, **attrs: str) -> Any:
+    """A ``w:tag`` element with ``w:`` attributes, under ``parent`` if given."""
+    from lxml import etree
+
+    attributes = {f"{_W}{k}": v for k, v in attrs.items()}
+    if parent is None:
+        return etree.Element(f"{_W}{tag}", attributes)
+    return etree.SubElement(parent, f"{_W}{tag}", attributes)
+
+
+def _twips(mm: float) -> int:
+    return round(mm * 1440 / 25.4)
+
+
+def _cell_paragraph(tc: Any, style: str, text: str, *, center: bool) -> None:
+    """A cell's paragraph: 小四, lines 1.3 apart; ``\n`` is a line break; control
+    characters shown as ``\x1b`` (XML cannot hold them)."""
+    p = _el(tc, "p")
+    p_pr = _el(p, "pPr")
+    _el(p_pr, "pStyle", val=style)
+    _el(p_pr, "spacing", line=str(round(TABLE_PT * 1.3 * 20)), lineRule="exact")
+    if center:
+        _el(p_pr, "jc", val="center")
+    r = _el(p, "r")
+    r_pr = _el(r, "rPr")
+    _el(r_pr, "sz", val=str(round(TABLE_PT * 2)))
+    _el(r_pr, "szCs", val=str(round(TABLE_PT * 2)))
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            _el(r, "br")
+        t = _el(r, "t")
+        t.set(_XML_SPACE, "preserve")
+        t.text = visible(line)
+
+
+def _item_rows(rows: Sequence[ItemRow], days: Callable[[ItemRow], str]) -> list[list[str]]:
+    """序号, unit, duty (owner assumed?), deadline (assumed?), days, to whom."""
+    return [
+        [
+            str(k),
+            r.unit,
+            r.label + ("（承担单位推定）" if r.owner_assumed else ""),
+            r.due.isoformat() + ("\n（推定）" if r.assumed else ""),
+            days(r),
+            (r.owed_to or "未规定") + ("（推定）" if r.recipient_assumed else ""),
+        ]
+        for k, r in enumerate(rows, 1)
+    ]
+
+
+def _unit(name: str, others: int) -> str:
+    return f"其余 {others} 个单位" if others else name
+
+
+def _pt(value: float) -> Any:
+    from docx.shared import Pt
+
+    return Pt(value)
