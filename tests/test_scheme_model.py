@@ -317,7 +317,7 @@ def test_assumed_separation_is_a_warning(cli: Any, write: Any) -> None:
 
 def test_unknown_issue_date(cli: Any, write: Any) -> None:
     shown = cli("--policies", SCHEMES, "policy", "show", "qingxi_depts")
-    assert shown.exit_code == 0 and "文件未载明印发日期" in shown.stdout
+    assert shown.exit_code == 0 and "印发日期：文件未写明" in shown.stdout
     listed = cli("--policies", SCHEMES, "policy", "list")
     assert "未载明" in listed.stdout
     write("r.yaml", "scheme: qingxi_depts\nunits:\n  区公安分局:\n    officers:\n"
