@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .policy import KIND_LABELS, Clause, Expansion, Role, Scheme, Selector, Span, Unit
 from .policy_terms import VALUE_LABELS
+from .roster_checks import same_kind
 
 # Units named in a line before "等 N 个".
 _NAMED = 5
@@ -187,9 +188,17 @@ def open_list_section(scheme: Scheme, day: dt.date | None) -> Section | None:
         names = _join([r.name if (r := scheme.role(i)) else i for i in listed.roles])
         where = selector_words(scheme, listed.applies_to)
         where += picked_words(scheme, listed.applies_to, day)
+        ending, start = same_kind(scheme, listed)
+        named = "，或".join(
+            [
+                *([f"名称以“{ending}”结尾"] if ending else []),
+                *([f"id以{start}开头"] if start else []),
+            ]
+        )
         section.lines.append(
             f"{VALUE_LABELS[listed.category]}：文件列出“{names}等”，{where}可另设同类岗位"
-            "（名册检查时报警告role-unlisted，请人工核对；记录任命和导入照常写入）"
+            + (f"（{named}）" if named else "")
+            + "：名册检查时报警告role-unlisted，请人工核对；记录任命和导入照常写入"
         )
         section.lines.append(f"    {_source(listed.source)}")
     return section
