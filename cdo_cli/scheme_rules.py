@@ -212,12 +212,12 @@ def minimum_section(scheme: Scheme, day: dt.date | None) -> Section | None:
     for minimum in scheme.minimums:
         counted = selector_words(scheme, minimum.count)
         if minimum.each is None:
-            whose = "全部名册合计："
+            whose, over = "", "全部名册合计；"
         else:
             each = selector_words(scheme, minimum.each)
-            whose = f"各{each}{picked_words(scheme, minimum.each, day)}下属的"
+            whose, over = f"各{each}{picked_words(scheme, minimum.each, day)}下属的", ""
         section.lines.append(
-            f"{minimum.id}：{whose}{counted}不少于{minimum.min}个（原文：{minimum.text}）"
+            f"{minimum.id}：{whose}{counted}不少于{minimum.min}个（{over}原文：{minimum.text}）"
         )
         section.lines.append(f"    {_source(minimum.source)}")
     return section
