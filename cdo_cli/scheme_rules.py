@@ -284,9 +284,9 @@ def assumption_section(scheme: Scheme) -> Section | None:
         if ob.owner_assumed:
             owners = scheme.select(ob.owed_by)
             who = owners[0].name if len(owners) == 1 else f"{len(owners)}个单位"
-            add("事项", duty, f"由{who}承担", ob.owner_assumption)
+            add("事项", duty, f"的承担单位（{who}）", ob.owner_assumption)
         if ob.recipient_assumed:
-            add("事项", duty, f"报送{ob.owed_to}", ob.recipient_assumption)
+            add("事项", duty, f"的报送对象（{ob.owed_to}）", ob.recipient_assumption)
         if ob.due is not None and ob.due.assumed:
             add("事项", duty, "的期限", ob.due.assumption)
     if not found:

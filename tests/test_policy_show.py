@@ -154,7 +154,7 @@ def test_show_assumed_owners_and_recipients_with_the_reason(
     assert "推定（文件没有写明、方案推定的，各处标“（推定）”）" in text
     assert (
         "事项“推动公共数据开发利用示范试点建设”（demo_pilot）、“推进数据要素市场化工作”（data_market）"
-        "由14个单位承担：由各试点单位承担（理由：本项未写明责任单位" in text
+        "的承担单位（14个单位）：由各试点单位承担（理由：本项未写明责任单位" in text
     )
     assert "（data_market，承担单位推定）" in text
     wide(monkeypatch)
@@ -176,7 +176,7 @@ def test_show_an_assumed_recipient(
     assert shown.exit_code == 0, shown.output
     assert "│ 区政务服务数据管理局（推定） │" in shown.stdout
     assert (
-        "事项“各部门报送首席数据官和数据专员名单”（staff_list）报送区政务服务数据管理局："
+        "事项“各部门报送首席数据官和数据专员名单”（staff_list）的报送对象（区政务服务数据管理局）："
         "文件未写明报给谁，推定为牵头单位。" in flat(shown.stdout)
     )
 
