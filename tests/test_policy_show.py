@@ -203,3 +203,18 @@ def test_show_without_as_of_reads_today(show: Any) -> None:
     result = show("qingxi_growth")
     assert result.exit_code == 0
     assert "以下按" in result.stdout and "〔截至" in result.stdout
+
+
+def test_show_makes_control_characters_in_rules_visible(cli: Any, write: Any) -> None:
+    text = (Path(SCHEMES) / "qingxi_depts.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    owed_to: 区政务服务数据管理局\n",
+        "    owed_to: 区政务服务数据管理局\n    recipient_assumed: true\n"
+        '    recipient_assumption: "推定\\e[2J为牵头\\u202e单位"\n',
+    ).replace("name: 设有信息化科室或下属信息化机构", 'name: "设有信息化\\e[5m科室"')
+    write("pol/qingxi_depts.yaml", text)
+    shown = cli("--policies", "pol", "policy", "show", "qingxi_depts")
+    assert shown.exit_code == 0, shown.output
+    assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout
+    assert r"推定\x1b[2J为牵头\u202e单位" in shown.stdout
+    assert r"设有信息化\x1b[5m科室（it_office）" in shown.stdout
