@@ -65,6 +65,7 @@ CODES: tuple[Code, ...] = (
     Code("scheme", "section-role",       E, "按职位填写的栏目（unit_role、role_list）未指定 role"),
     Code("scheme", "parent-unknown",     E, "单位的上级单位（parent）不在方案的单位中"),
     Code("scheme", "parent-loop",        E, "单位的上级单位绕回了它自己（parent 成环）"),
+    Code("scheme", "parent-kind",        W, "上级单位的类别不合常理：如街道、镇的上级是政府部门，县（市、区）的上级是街道，部门的上级是事业单位"),
     Code("scheme", "attribute-unknown",  E, "单位或选择条件用到的单位属性未在 attributes 中定义"),
     Code("scheme", "eligibility-in-principle", W, "任职条件是“原则上……”，却写了 eligibility_strict: true（“原则上”的条件只应提问）"),
     Code("scheme", "issue-date-unknown", W, "文件未载明印发日期（issued: null）：期限是否早于印发日期的检查已跳过"),

@@ -22,7 +22,8 @@ from .records import PEOPLE_HEADERS
 from .text import spreadsheet_cell, visible
 
 if TYPE_CHECKING:
-    from .policy import Scheme
+    from .policy import Scheme, Unit
+    from .roster import Person
     from .roster_loading import LoadedRoster
 
 PEOPLE_SHEET = "人员"
@@ -61,12 +62,26 @@ def people_rows(scheme: Scheme, roster: LoadedRoster | None) -> Iterator[PersonR
             people = entry.officers.get(role.id, []) if entry is not None else []
             holders = [p for p in people if not p.is_blank()]
             for p in holders:
-                fields = {
-                    k: getattr(p, k) or "" for k in ("name", "title", "office", "phone", "email")
-                }
-                yield PersonRow(unit.name, role.name, fields)
+                yield PersonRow(unit.name, role.name, _fields(p))
             if not holders and role.required:
                 yield PersonRow(unit.name, role.name, {})
+        for key in _other_posts(scheme, unit, roster):
+            for p in roster.holders(unit, key) if roster is not None else []:
+                yield PersonRow(unit.name, key, _fields(p))
+
+
+def _fields(person: Person) -> dict[str, str]:
+    return {k: getattr(person, k) or "" for k in ("name", "title", "office", "phone", "email")}
+
+
+def _other_posts(scheme: Scheme, unit: Unit, roster: LoadedRoster | None) -> list[str]:
+    """The posts a unit's roster entry holds beyond a list the document ends with 等."""
+    from .roster_checks import unlisted_post
+
+    entry = roster.entry(unit) if roster is not None else None
+    if entry is None or not scheme.open_lists:
+        return []
+    return [k for k in entry.officers if unlisted_post(scheme, unit, k) is not None]
 
 
 def _people_table(scheme: Scheme, roster: LoadedRoster | None) -> list[list[str]]:
@@ -126,6 +141,8 @@ def export_xlsx(scheme: Scheme, roster: LoadedRoster | None, as_of: dt.date) -> 
     choices.sheet_state = "hidden"
     units = [u.name for u in scheme.units]
     roles = list(dict.fromkeys(r.name for r in scheme.roles))
+    # Posts beyond a list ending in 等 that the roster holds; the clerk may add others.
+    roles += [k for u in scheme.units for k in _other_posts(scheme, u, roster) if k not in roles]
     _fill(choices, [["单位", "职位"]] + [[u, ""] for u in units], widths=False)
     for i, name in enumerate(roles, start=2):
         _set(choices.cell(row=i, column=2), name)
@@ -139,6 +156,13 @@ def export_xlsx(scheme: Scheme, roster: LoadedRoster | None, as_of: dt.date) -> 
             errorTitle="不在方案中",
             error=f"请从下拉列表中选择{scheme.city}方案中的{what}。",
         )
+        if what == "职位" and scheme.open_lists:
+            # A list the document ends with 等 allows other posts: a warning, not a refusal.
+            rule.errorStyle = "warning"
+            rule.error = (
+                f"{scheme.city}方案所列的岗位以“等”结尾，可另设同类岗位；"
+                "不是另设的岗位，请从下拉列表中选择。"
+            )
         rule.add(f"{column}2:{column}{last}")
         people.add_data_validation(rule)
     book.properties.creator = "cdo"

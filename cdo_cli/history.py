@@ -110,7 +110,9 @@ def tenures_text(items: list[Tenure], roster: str) -> str:
             lines.append(visible(t.unit))
             unit, role = t.unit, None
         if t.role != role:
-            lines.append(f"  {visible(t.role_name)}（{visible(t.role)}）")
+            # A post beyond a list ending in 等 has no id but its name.
+            same = t.role_name == t.role
+            lines.append(f"  {visible(t.role_name)}" + ("" if same else f"（{visible(t.role)}）"))
             role = t.role
         who = visible(t.name or "（未填姓名）")
         title = f"  {visible(t.title)}" if t.title else ""

@@ -12,7 +12,7 @@ from .roster_plan import FIELD_LABELS, Conflict, FilingChange, PersonChange, Pla
 from .text import visible
 
 _MARKS = {"added": "+", "changed": "~", "removed": "-"}
-_COLORS = {"+": "\x1b[32m", "~": "\x1b[33m", "-": "\x1b[31m", "!": "\x1b[31m"}
+_COLORS = {"+": "\x1b[32m", "~": "\x1b[33m", "-": "\x1b[31m", "!": "\x1b[31m", "?": "\x1b[33m"}
 _RESET = "\x1b[0m"
 
 
@@ -148,6 +148,13 @@ def plan_text(plan: Plan, *, color: bool = False) -> str:
             lines.append(
                 "  提示：同一文件给只设 1 名的职位填了多人：请与填表单位核对，在表格中只保留一人后重新导入。"
             )
+    if plan.warnings:
+        lines += ["", "请核对（不影响写入）："]
+        for w in plan.warnings:
+            where = f"{_show(w.source)}：" if w.source else ""
+            lines.append(line("?", f"{where}警告  {_show(w.message)}  [{w.code}]"))
+            if w.hint:
+                lines.append(f"    提示：{_show(w.hint)}")
     if plan.problems:
         lines += ["", "无法导入："]
         for p in plan.problems:
@@ -244,5 +251,14 @@ def plan_json(plan: Plan) -> str:
             for p in plan.problems
         ],
         "notes": plan.notes,
+        "warnings": [
+            {
+                "code": w.code,
+                "message": w.message,
+                "hint": w.hint,
+                "source": _where_str(w.source),
+            }
+            for w in plan.warnings
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

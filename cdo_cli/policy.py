@@ -9,7 +9,7 @@ unknown unit, a deadline before the document's date) are ``check_*`` functions i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -153,9 +153,17 @@ class Unit(Strict):
     note: str | None = None
     source: Clause
 
+    # The names and aliases of every unit above this one (parent, its parent, …), set by
+    # the Scheme it belongs to, so that a selector's ``under`` needs no scheme to answer.
+    _above: frozenset[str] = PrivateAttr(default=frozenset())
+
     def in_force(self, day: dt.date | None) -> bool:
         """True when the unit is in scope on ``day`` (None: whenever)."""
         return day is None or self.effective is None or self.effective.contains(day)
+
+    def is_under(self, names: Iterable[str]) -> bool:
+        """True when a unit named (or aliased) in ``names`` is above this one, at any level."""
+        return not self._above.isdisjoint(names)
 
 
 class Selector(Strict):
@@ -178,18 +186,30 @@ class Selector(Strict):
         description="按单位属性筛选，如 {it_office: true}：设有信息化机构的单位；"
         "属性由方案的单位或名册写明。",
     )
+    under: list[Text] = Field(
+        default_factory=list,
+        description="在其中任何一个单位之下的单位（按 parent 逐级向上找：直接和间接下属，"
+        "不含该单位本身），如 [东湖区] 加 kinds: [subdistrict] 即东湖区的街道；与其他条件同时满足。",
+    )
+
+    def filters(self) -> bool:
+        """True when the selector has a filter besides its list of named units."""
+        return bool(
+            self.kinds or self.tags or self.pilot is not None or self.attributes or self.under
+        )
 
     def state(self, unit: Unit, attributes: Mapping[str, bool | None] | None = None) -> bool | None:
         """True or False when ``unit`` is or is not picked; None when it turns on an
         attribute nobody has stated (the roster's ``attributes``, else the scheme's unit)."""
         if unit.name in self.units:
             return True
-        if not (self.kinds or self.tags or self.pilot is not None or self.attributes):
+        if not self.filters():
             return False
         if not (
             (not self.kinds or unit.kind in self.kinds)
             and (not self.tags or bool(set(self.tags) & set(unit.tags)))
             and (self.pilot is None or unit.pilot == self.pilot)
+            and (not self.under or unit.is_under(self.under))
         ):
             return False
         unknown = False
@@ -620,6 +640,16 @@ class Scheme(Strict):
     silences: list[str] = Field(
         default_factory=list, description="文件未说明、工具也不推定的事项。"
     )
+
+    @model_validator(mode="after")
+    def _place_units(self) -> Scheme:
+        """Tell each unit the names above it, for selectors' ``under``."""
+        index = self.unit_index()
+        for unit in self.units:
+            unit._above = frozenset(
+                name for up in self.ancestors(unit, index) for name in (up.name, *up.aliases)
+            )
+        return self
 
     # unit_index, built once for the list of units it was built from (callers ask for it
     # once per unit and file: rebuilding it each time made an import of N files N² work).

@@ -142,7 +142,19 @@ def _selector_findings(
             out.append(
                 error("unit-unknown", f"单位“{name}”不在本方案的单位中", (*path, "units", i), hint)
             )
-    if not selector.units and not scheme.select(selector):
+    for i, name in enumerate(selector.under):
+        if name not in index:
+            out.append(
+                error(
+                    "unit-unknown",
+                    f"上级单位“{name}”不在本方案的单位中",
+                    (*path, "under", i),
+                    did_you_mean(name, index)
+                    or "under 写本方案 units 中的单位（全称或其他写法）。",
+                )
+            )
+    # A unit whose attribute nobody has stated yet may still be picked: not empty.
+    if not selector.units and not any(selector.state(u) is not False for u in scheme.units):
         out.append(_empty_selector(scheme, selector, path))
     return out
 
@@ -156,6 +168,13 @@ def _filters(selector: Selector) -> str:
         parts.append("tags: " + "、".join(selector.tags))
     if selector.pilot is not None:
         parts.append(f"pilot: {str(selector.pilot).lower()}")
+    if selector.attributes:
+        parts.append(
+            "attributes: "
+            + "、".join(f"{k}: {str(v).lower()}" for k, v in selector.attributes.items())
+        )
+    if selector.under:
+        parts.append("under: " + "、".join(selector.under))
     return "，".join(parts)
 
 
@@ -166,7 +185,8 @@ def _empty_selector(scheme: Scheme, selector: Selector, path: tuple[str | int, .
             "selector-empty",
             "选择条件是空的，没有选中任何单位",
             path,
-            "用 units 列出单位全称，或用 kinds（单位类别）、tags（标签）、pilot（是否试点）筛选。",
+            "用 units 列出单位全称，或用 kinds（单位类别）、tags（标签）、pilot（是否试点）、"
+            "under（某单位之下）筛选。",
         )
     reasons = []
     kinds = {u.kind for u in scheme.units}
@@ -180,6 +200,12 @@ def _empty_selector(scheme: Scheme, selector: Selector, path: tuple[str | int, .
         reasons.append(f"没有单位带标签 {'、'.join(selector.tags)}（方案中的标签：{have}）")
     if selector.pilot is not None and not any(u.pilot == selector.pilot for u in scheme.units):
         reasons.append(f"没有单位写了 pilot: {str(selector.pilot).lower()}")
+    index = scheme.unit_index()
+    known = [n for n in selector.under if n in index]
+    if known and not any(u.is_under(known) for u in scheme.units):
+        reasons.append(
+            f"没有单位的上级单位（parent，逐级向上）是 {'、'.join(known)}：下属单位须写 parent"
+        )
     hint = (
         "；".join(reasons) if reasons else "每个条件单独都能选中单位，但没有单位同时满足全部条件。"
     )
@@ -374,6 +400,8 @@ def check_structure(scheme: Scheme) -> list[Finding]:
                     "parent 写直接上级，如街道写所在的区，区写所在的市。",
                 )
             )
+        elif parent.kind not in _PARENT_KINDS.get(unit.kind, frozenset(UnitKind)):
+            out.append(_parent_kind(unit, parent, path))
     for i, role in enumerate(scheme.roles):
         attribute_refs(role.applies_to.attributes, ("roles", i, "applies_to"))
         for j, stage in enumerate(role.expands):
@@ -409,6 +437,39 @@ def check_structure(scheme: Scheme) -> list[Finding]:
         if minimum.each is not None:
             out += _selector_findings(scheme, minimum.each, ("minimums", i, "each"))
     return out
+
+
+# The kinds a unit's parent may be. A 街道 or 镇 sits under a county (or its government,
+# in the county's own scheme; or a city without counties; or a park that administers it),
+# a county under a city, a department under its government (or a department that manages
+# it). Institutions and enterprises may sit under almost anything: not checked.
+_G, _CITY, _COUNTY = UnitKind.government, UnitKind.city, UnitKind.county
+_PARENT_KINDS: dict[UnitKind, frozenset[UnitKind]] = {
+    UnitKind.government: frozenset({_G, _CITY, _COUNTY}),
+    UnitKind.city: frozenset({_G}),
+    UnitKind.county: frozenset({_G, _CITY}),
+    UnitKind.subdistrict: frozenset({_G, _CITY, _COUNTY, UnitKind.park}),
+    UnitKind.town: frozenset({_G, _CITY, _COUNTY, UnitKind.park}),
+    UnitKind.park: frozenset({_G, _CITY, _COUNTY}),
+    UnitKind.department: frozenset({_G, _CITY, _COUNTY, UnitKind.park, UnitKind.department}),
+    UnitKind.court: frozenset({_G, _CITY, _COUNTY}),
+    UnitKind.party: frozenset({_G, _CITY, _COUNTY}),
+    UnitKind.vertical: frozenset({_G, _CITY, _COUNTY, UnitKind.department, UnitKind.vertical}),
+}
+
+
+def _parent_kind(unit: Unit, parent: Unit, path: tuple[str | int, ...]) -> Finding:
+    """A parent of a kind the unit's kind does not sit under (a 街道 under a department)."""
+    allowed = [KIND_LABELS[k] for k in UnitKind if k in _PARENT_KINDS[unit.kind]]
+    expected = "、".join(allowed[:-1]) + f"或{allowed[-1]}" if len(allowed) > 1 else allowed[0]
+    return warning(
+        "parent-kind",
+        f"{KIND_LABELS[unit.kind]}“{unit.name}”的上级单位“{parent.name}”是"
+        f"{KIND_LABELS[parent.kind]}：{KIND_LABELS[unit.kind]}的上级单位一般是{expected}",
+        path,
+        "parent 写直接上级：街道、镇写所在的县（市、区），县（市、区）写所在的市，部门写所属的"
+        "人民政府。请核对 parent 和两个单位的 kind；原文确实如此的，在单位的 note 中说明。",
+    )
 
 
 def check_dates(scheme: Scheme) -> list[Finding]:

@@ -180,19 +180,74 @@ def post_problem(
     role = scheme.role(role_key)
     if role is not None and role.applies(unit, None, attributes) is not False:
         return _not_in_force(role, unit, day, path)
-    if role is None:
-        listed = open_list(scheme, unit)
-        # A key one letter off a known post is a typo, not a new post.
-        typo = difflib.get_close_matches(role_key, [r.id for r in scheme.roles], 1, 0.85)
-        if listed is not None and not typo:
-            names = "、".join(r.name for i in listed.roles if (r := scheme.role(i)) is not None)
-            return warning(
-                "role-unlisted",
-                f"“{role_key}”不是文件所列的岗位；文件所列为“{names}等”，可另设同类岗位",
-                path,
-                f"请核对是否确属同类岗位。依据：{listed.source.section}“{listed.source.quote}”",
-            )
-    return role_problem(scheme, unit, role_key, path)
+    return unlisted_post(scheme, unit, role_key, path) or role_problem(scheme, unit, role_key, path)
+
+
+def unlisted_post(scheme: Scheme, unit: Unit, role_key: str, path: Path_ = ()) -> Finding | None:
+    """The warning for a post beyond a list the document ends with 等 (role-unlisted),
+    when ``unit`` may set one up; None when ``role_key`` is not such a post.
+
+    A key one letter off a role's id or name is a typo (数据岗 for 数据岗位), and a role's
+    own name is that role (written by its name instead of its id): neither is another post.
+    """
+    listed = open_list(scheme, unit)
+    if listed is None or scheme.role(role_key) is not None:
+        return None
+    known = [n for r in scheme.roles for n in (r.id, r.name, *r.aliases)]
+    if role_key in known or difflib.get_close_matches(role_key, known, 1, 0.85):
+        return None
+    if not named_alike(scheme, listed, role_key):
+        return None
+    names = "、".join(r.name for i in listed.roles if (r := scheme.role(i)) is not None)
+    return warning(
+        "role-unlisted",
+        f"“{role_key}”不是文件所列的岗位；文件所列为“{names}等”，可另设同类岗位",
+        path,
+        f"请核对是否确属同类岗位。依据：{listed.source.section}“{listed.source.quote}”",
+    )
+
+
+def same_kind(scheme: Scheme, listed: OpenList) -> tuple[str, str]:
+    """How the posts a list names are all named: the ending of their names (岗位 for
+    规划岗位、数据岗位…等) and the start of their ids (support_). Another post of the same
+    kind is named alike; either is empty when the posts share none, or only one is named
+    (its whole name is no pattern)."""
+    roles = [r for i in listed.roles if (r := scheme.role(i)) is not None]
+    if len(roles) < 2:
+        return "", ""
+    names = [r.name for r in roles]
+    ending = ""
+    while names and len(ending) < min(map(len, names)):
+        longer = names[0][-len(ending) - 1 :]
+        if not all(n.endswith(longer) for n in names):
+            break
+        ending = longer
+    common: list[str] = []
+    for words in zip(*(r.id.split("_") for r in roles), strict=False):
+        if len(set(words)) != 1:
+            break
+        common.append(words[0])
+    return ending, "".join(w + "_" for w in common)
+
+
+def named_alike(scheme: Scheme, listed: OpenList, key: str) -> bool:
+    """True when ``key`` is named as the posts of ``listed`` are (see :func:`same_kind`)."""
+    ending, start = same_kind(scheme, listed)
+    if not (ending or start):
+        return True
+    return bool(ending and key.endswith(ending)) or bool(start and key.startswith(start))
+
+
+def _alike_hint(scheme: Scheme, listed: OpenList) -> str:
+    ending, start = same_kind(scheme, listed)
+    names = "、".join(r.name for i in listed.roles if (r := scheme.role(i)) is not None)
+    rule = "，或 ".join(
+        [
+            *([f"名称以“{ending}”结尾"] if ending else []),
+            *([f"id 以 {start} 开头"] if start else []),
+        ]
+    )
+    return f"文件所列“{names}等”之外可另设同类岗位：{rule}"
 
 
 def open_list(scheme: Scheme, unit: Unit) -> OpenList | None:
@@ -262,6 +317,9 @@ def role_problem(scheme: Scheme, unit: Unit, role_key: str, path: Path_ = ()) ->
             else did_you_mean(role_key, [r.id for r in scheme.roles])
             or f"本单位可设的职位：{'、'.join(allowed)}"
         )
+        listed = open_list(scheme, unit)
+        if listed is not None and not by_name and not named_alike(scheme, listed, role_key):
+            hint += "。" + _alike_hint(scheme, listed)
         return error("role-unknown", f"“{role_key}”不是本方案的职位", path, hint)
     return error(
         "role-not-allowed",

@@ -36,14 +36,16 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from .errors import CdoError, ExitCode, NotFoundError
+from .findings import Finding
+from .policy import Holders, Role
 from .records import PERSON_FIELDS, FilingRecord, ImportedFile, PersonRecord, ScoreRecord, Where
 from .roster import Filing, PastHolder, Person, UnitEntry
-from .roster_checks import obligation_unknown, role_problem
+from .roster_checks import obligation_unknown, open_list, role_problem, unlisted_post
 from .roster_evaluations import EvaluationChange, plan_evaluations
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from .policy import Role, Scheme, Unit
+    from .policy import Scheme, Unit
     from .roster_edit import Ledger, Proposal
     from .roster_loading import LoadedRoster
 
@@ -119,11 +121,14 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something in a file that cannot be imported (an unknown unit or role)."""
+    """Something in a file that cannot be imported (an unknown unit or role); as one of a
+    plan's ``warnings``, something to check that does not stop the write (``code``:
+    the finding code validate gives it, such as role-unlisted)."""
 
     message: str
     hint: str | None = None
     source: Where | None = None
+    code: str | None = None
 
 
 @dataclass
@@ -136,6 +141,7 @@ class Plan:
     filings: list[FilingChange] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     evaluations: list[EvaluationChange] = field(default_factory=list)
 
@@ -253,6 +259,37 @@ def plan_appointment(
     return plan
 
 
+def other_post(scheme: Scheme, unit: Unit, key: str) -> tuple[Role, Finding] | None:
+    """A post ``unit`` may set up beyond a list the document ends with 等, as a role of its
+    own, with the warning validate gives it (role-unlisted); None if ``key`` is not one.
+
+    The role is not in the scheme: its id and name are ``key``, its kind the list's, and
+    it may have any number of holders.
+    """
+    found = unlisted_post(scheme, unit, key)
+    listed = open_list(scheme, unit)
+    if found is None or listed is None:
+        return None
+    # Built without validation: the key is the roster's, not a scheme id.
+    role = Role.model_construct(
+        id=key,
+        name=key,
+        category=listed.category,
+        applies_to=listed.applies_to,
+        required=False,
+        holders=Holders(min=0, max=None),
+        source=listed.source,
+    )
+    return role, found
+
+
+def warn(plan: Plan, found: Finding, where: Where | None = None) -> None:
+    """Add a finding to the plan's warnings, once."""
+    shown = Problem(found.message, found.hint, where, found.code)
+    if not any((w.message, w.source) == (shown.message, where) for w in plan.warnings):
+        plan.warnings.append(shown)
+
+
 def plan_import(
     roster: LoadedRoster, files: Sequence[ImportedFile], scheme: Scheme | None = None
 ) -> Plan:
@@ -264,6 +301,7 @@ def plan_import(
     names = UnitNames(scheme)
     index = names.index
     wanted: dict[tuple[str, str], list[PersonRecord]] = {}
+    others: dict[tuple[str, str], Role] = {}  # posts beyond a list ending in 等
     covered: set[tuple[str, str]] = set()
     filings: list[tuple[Unit, FilingRecord]] = []
     scores: list[ScoreRecord] = []
@@ -311,7 +349,11 @@ def plan_import(
             if unit is None:
                 continue
             role = scheme.role(record.role)
-            if role is None or role.applies(unit) is False:  # any stage, any attribute
+            other = other_post(scheme, unit, record.role) if role is None else None
+            if other is not None:
+                role = others[(unit.name, record.role)] = other[0]
+                warn(plan, other[1], record.where)
+            elif role is None or role.applies(unit) is False:  # any stage, any attribute
                 found = role_problem(scheme, unit, record.role)
                 problem(found.message, found.hint, record.where)
                 continue
@@ -344,7 +386,8 @@ def plan_import(
         scores += imported.evaluations
 
     for unit in scheme.units:
-        for role in scheme.roles:
+        own = [r for (name, _), r in others.items() if name == unit.name]
+        for role in [*scheme.roles, *own]:
             key = (unit.name, role.id)
             if key in wanted or key in covered:
                 _plan_post(plan, roster, unit, role, wanted.get(key, []), key in covered)

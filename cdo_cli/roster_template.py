@@ -79,7 +79,13 @@ def _unit_block(
     duties: list[str],
     scheme: Scheme,
 ) -> list[str]:
-    lines = [f"  {_scalar(unit.name)}:"]
+    lines = []
+    counted = [m for m in scheme.minimums if m.count.matches(unit)]
+    if counted:
+        # A unit the members choose from: listed means chosen (roster_coverage).
+        asks = "；".join(f"文件要求{m.text}" for m in counted)
+        lines.append(visible(f"  # 可选择的单位，列出即为选定（{asks}）；不选的删去这一项"))
+    lines.append(f"  {_scalar(unit.name)}:")
     asked = [
         a
         for a in scheme.attributes

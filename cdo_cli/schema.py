@@ -42,8 +42,10 @@ def roster_schema(scheme: Scheme | None = None) -> dict[str, Any]:
                 f"{a.id} = {a.name}" for a in scheme.attributes
             )
         if scheme.open_lists:
-            # Posts the document ends with 等 may be named freely: only list the known ones.
+            # Posts the document ends with 等 may be named freely (in the history too, where
+            # cdo record appoint moves their holders): only list the known ones.
             del officers["propertyNames"]
+            del defs["PastHolder"]["properties"]["role"]["enum"]
     return {"$schema": DRAFT, "$id": "cdo-roster.schema.json", **schema}
 
 

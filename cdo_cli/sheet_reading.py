@@ -418,7 +418,8 @@ def _people(
                 f"{f'（{close}）' if close else ''}，这一行未导入。"
             )
             continue
-        if role is None:
+        key = role.id if role is not None else _other_post(written, unit_name, units, scheme)
+        if key is None:
             shown = visible(written) or "（空）"
             reading.notes.append(
                 f"{where}：职位“{shown}”不是{scheme.city}方案中的职位，这一行未导入。"
@@ -428,8 +429,20 @@ def _people(
         clears: frozenset[str] = frozenset()
         if cols.exported:  # the roster's own copy: an emptied cell empties the field
             clears = frozenset(k for k in _PERSON_KEYS if k in cols.index and k not in person)
-        reading.posts.append((unit_name, role.id))
-        yield PersonRecord(unit_name, role.id, person, where, clears)
+        reading.posts.append((unit_name, key))
+        yield PersonRecord(unit_name, key, person, where, clears)
+
+
+def _other_post(written: str, unit_name: str, units: _Units, scheme: Scheme) -> str | None:
+    """The post a 职位 cell names beyond a list the document ends with 等, as the roster
+    will key it (the import plan warns of it, as validate does); None if it is not one."""
+    from .roster_checks import unlisted_post
+
+    post = clean_value(written)
+    unit = units.find(unit_name)
+    if not post or unit is None or unlisted_post(scheme, unit, post) is None:
+        return None
+    return post
 
 
 class _Units:

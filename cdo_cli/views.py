@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import io
 import os
 import shutil
@@ -11,6 +12,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Span, Text
 
@@ -161,21 +163,22 @@ def deadlines(scheme: Scheme) -> list[Obligation]:
     return sorted(dated, key=key)
 
 
-def scheme_view(scheme: Scheme) -> str:
-    """The readable view of ``cdo policy show``."""
+def scheme_view(scheme: Scheme, day: dt.date | None = None) -> str:
+    """The readable view of ``cdo policy show``, read as of ``day`` where the scheme has dates."""
+    from .scheme_rules import eligibility_words, issue_date, rule_sections, span_words, timed
+
     doc = scheme.document
     head = Text()
     head.append(f"{doc.title}\n", style="bold")
-    head.append(
-        f"{doc.issuer}　{doc.doc_number or '（文件未载明文号）'}　"
-        f"{doc.issued.isoformat() + '印发' if doc.issued else '（文件未载明印发日期）'}\n"
-    )
+    head.append(f"{doc.issuer}　{doc.doc_number or '（文件未载明文号）'}　{issue_date(scheme)}\n")
     if doc.implements:
         refs = "；".join(f"《{r.title}》{r.doc_number or ''}" for r in doc.implements)
         head.append(f"依据：{refs}\n")
     for goal in doc.goals:
         head.append(f"目标（{goal.year}年）：{goal.text}\n")
     head.append(f"牵头单位：{scheme.authority}")
+    if day is not None and timed(scheme):
+        head.append(f"\n范围随时间变化，以下按 {day} 显示（--as-of 日期）")
 
     roles = Table(title="职位", title_justify="left", show_lines=False)
     for header in ("id", "名称", "必设", "人数", "任职条件", "任命", "备案"):
@@ -189,29 +192,54 @@ def scheme_view(scheme: Scheme) -> str:
             r.name,
             "必设" if r.required else "可设",
             count,
-            r.eligibility or r.qualification or "未规定",
+            eligibility_words(r),
             r.appointed_by or "未规定",
             r.filed_with or "未规定",
         )
 
     units = Table(title=f"单位（{len(scheme.units)}个）", title_justify="left")
-    for header in ("序号", "单位", "类别", "试点", "其他写法"):
-        units.add_column(header)
+    parents = any(u.parent for u in scheme.units)
+    spans = any(u.effective for u in scheme.units)
+    attributes = any(u.attributes for u in scheme.units)
+    for header, shown in (
+        ("序号", True),
+        ("单位", True),
+        ("类别", True),
+        ("上级单位", parents),
+        ("试点", True),
+        ("纳入时间", spans),
+        ("属性", attributes),
+        ("其他写法", True),
+    ):
+        if shown:
+            units.add_column(header, overflow="fold")
     for i, u in enumerate(scheme.units, 1):
-        units.add_row(
-            str(i), u.name, KIND_LABELS[u.kind], "是" if u.pilot else "", "、".join(u.aliases)
-        )
+        row = [str(i), u.name, KIND_LABELS[u.kind]]
+        if parents:
+            row.append(u.parent or "")
+        row.append("是" if u.pilot else "")
+        if spans:
+            row.append(
+                span_words(u.effective, day, "尚未纳入", "已不在范围内") if u.effective else ""
+            )
+        if attributes:
+            row.append("、".join(f"{k}: {'是' if v else '否'}" for k, v in u.attributes.items()))
+        row.append("、".join(u.aliases))
+        units.add_row(*row)
 
     dues = Table(title="期限（按日期）", title_justify="left")
     for header in ("期限", "事项 id", "事项", "承担", "报送对象", "原文"):
-        dues.add_column(header, overflow="fold", no_wrap=header in {"期限", "事项 id"})
+        # A date stays on one line; 每年12月31日（自2022年起） may wrap.
+        dues.add_column(header, overflow="fold", no_wrap=header == "事项 id", min_width=10)
     for o in deadlines(scheme):
         owners = scheme.select(o.owed_by)
         who = owners[0].name if len(owners) == 1 else f"{len(owners)}个单位"
         if o.role and (role := scheme.role(o.role)):
             who += f"（{role.name}）"
+        who += "（推定）" if o.owner_assumed else ""
+        to = (o.owed_to or "未规定") + ("（推定）" if o.recipient_assumed else "")
         assert o.due is not None
-        dues.add_row(due_label(o.due), o.id, o.title, who, o.owed_to or "未规定", o.due.text)
+        dues.add_row(due_label(o.due), o.id, o.title, who, to, o.due.text)
     undated = [o for o in scheme.obligations if o.due is None]
 
     forms = Table(title="附件", title_justify="left")
@@ -227,6 +255,21 @@ def scheme_view(scheme: Scheme) -> str:
 
     parts: list[Any] = [head, roles, units, dues]
     if undated:
-        parts.append("未规定日期的事项：" + "；".join(f"{o.title}（{o.id}）" for o in undated))
+        parts.append(
+            "未规定日期的事项："
+            + "；".join(
+                f"{o.title}（{o.id}{'，承担单位推定' if o.owner_assumed else ''}）" for o in undated
+            )
+        )
     parts.append(forms if scheme.forms else "附件：本文件没有附件表格")
-    return render_rich(*parts)
+    rules: list[Any] = []
+    for section in rule_sections(scheme, day):
+        rules.append(Text("\n" + section.title, style="italic"))
+        for line in section.lines:
+            # A detail line keeps its indent when it wraps.
+            indent = len(line) - len(line.lstrip(" "))
+            text = _visible_text(Text(line.lstrip(" ")))
+            rules.append(Padding(text, (0, 0, 0, indent), expand=False))
+    # Padding pads wrapped lines to the block's width: not a space at a line's end.
+    after = "".join(line.rstrip(" ") + "\n" for line in render_rich(*rules).splitlines())
+    return render_rich(*parts) + after

@@ -568,8 +568,11 @@ def test_init_and_schema_know_the_history(cli: Any) -> None:
     schema = json.loads(Path("puning.roster.schema.json").read_text(encoding="utf-8"))
     unit = schema["$defs"]["UnitEntry"]["properties"]
     assert unit["history"]["items"] == {"$ref": "#/$defs/PastHolder"}
-    assert "dept_cdo" in schema["$defs"]["PastHolder"]["properties"]["role"]["enum"]
     assert set(schema["$defs"]["PastHolder"]["required"]) == {"role", "ended"}
+    # Puning's support posts end in 等: any post; Zhaoqing's are listed
+    assert "enum" not in schema["$defs"]["PastHolder"]["properties"]["role"]
+    zhaoqing = json.loads(cli("schema", "roster", "--scheme", "zhaoqing").stdout)
+    assert "dept_cdo" in zhaoqing["$defs"]["PastHolder"]["properties"]["role"]["enum"]
 
 
 # ---------------------------------------------------------------- with the real readers
@@ -646,3 +649,115 @@ def test_import_of_a_redacted_copy_keeps_the_rosters_phones(cli: Any, roster: Pa
     document.save("公开-改.docx")
     changed = cli("import", "公开-改.docx")
     assert "13912345678 → 13912340000" in changed.stdout, changed.stdout
+
+
+# ---------------------------------------------------------------- posts beyond a list ending in 等
+
+UNLISTED = (
+    "“网络安全岗位”不是文件所列的岗位；文件所列为“规划岗位、数据岗位、政务信息化项目管理岗位等”，"
+    "可另设同类岗位  [role-unlisted]"
+)
+
+
+def test_record_appoint_a_post_beyond_the_list(cli: Any, roster: Path) -> None:
+    """Puning's support posts end in 等: another is written, with validate's warning."""
+    args = ["record", "appoint", "--unit", "市公安局", "--role", "网络安全岗位", "--name", "周九",
+            "--title", "科员", "--date", "2024-01-05"]  # fmt: skip
+    dry = cli(*args, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "请核对（不影响写入）" in dry.stdout and UNLISTED in dry.stdout
+    assert "网络安全岗位" not in roster.read_text(encoding="utf-8")
+    done = cli(*args)
+    assert done.exit_code == 0, done.output
+    assert "+ 网络安全岗位：周九（科员）" in done.stdout and "已写入" in done.stdout
+    assert (
+        "      网络安全岗位: {name: 周九, title: 科员, appointed: 2024-01-05}\n"
+        in roster.read_text(encoding="utf-8")
+    )
+    checked = cli("validate", "roster.yaml")
+    assert UNLISTED in checked.stdout  # the same words
+    # a second person joins: such a post has no upper limit; the first stays
+    cli("record", "appoint", "--unit", "市公安局", "--role", "网络安全岗位", "--name", "吴十",
+        "--date", "2024-02-01")  # fmt: skip
+    history = cli("history", "--unit", "市公安局").stdout
+    assert "  网络安全岗位\n    周九  科员  2024-01-05 起（现任）" in history
+    assert "吴十" in history
+
+
+@pytest.mark.parametrize(
+    ("unit", "post", "words"),
+    [
+        (
+            "普宁市人民政府",
+            "网络安全岗位",
+            "本单位可设的职位：city_cdo、city_contact",
+        ),  # not in the list's scope
+        ("市公安局", "数据岗", "“数据岗”不是本方案的职位"),  # a near miss of 数据岗位 is a typo
+        ("市公安局", "局长", "之外可另设同类岗位：名称以“岗位”结尾，或 id 以 support_ 开头"),
+    ],
+)
+def test_record_appoint_refuses_what_is_no_post_of_the_kind(
+    cli: Any, roster: Path, unit: str, post: str, words: str
+) -> None:
+    result = cli("record", "appoint", "--unit", unit, "--role", post, "--name", "周九",
+                 "--date", "2024-01-05")  # fmt: skip
+    assert result.exit_code == 2
+    assert words in result.stderr and "Traceback" not in result.output
+
+
+def test_validate_names_the_kind_of_post_a_list_allows(cli: Any, write: Any) -> None:
+    write("r.yaml", "scheme: puning\nunits:\n  市公安局:\n    officers:\n"
+          "      局长: {name: 周九}\n      数据岗: {name: 吴十}\n      support_security: {name: 郑一}\n")  # fmt: skip
+    findings = json.loads(cli("validate", "r.yaml", "--format", "json").stdout)["findings"]
+    codes = {
+        f["path"][-1]: (f["code"], f["hint"])
+        for f in findings
+        if f["path"][:3] == ["units", "市公安局", "officers"]
+    }
+    assert codes["局长"][0] == "role-unknown" and "名称以“岗位”结尾" in codes["局长"][1]
+    assert codes["数据岗"][0] == "role-unknown"
+    assert codes["support_security"][0] == "role-unlisted"
+
+
+def test_import_a_post_beyond_the_list(cli: Any, roster: Path, write: Any) -> None:
+    write("汇总.csv", "单位,职位,姓名,职务,联系电话\n"
+          "市公安局,网络安全岗位,周九,科员,13800138000\n"
+          "市公安局,局长,吴十,局长,13800138001\n"
+          "普宁市人民政府,网络安全岗位,郑一,科员,13800138002\n")  # fmt: skip
+    shown = cli("import", "汇总.csv")
+    assert shown.exit_code == 0, shown.output
+    assert "+ 网络安全岗位：周九（科员，13800138000）  ← 汇总.csv 第 2 行" in shown.stdout
+    assert f"? 汇总.csv 第 2 行：警告  {UNLISTED}" in shown.stdout
+    assert "汇总.csv 第 3 行：职位“局长”不是普宁市方案中的职位，这一行未导入。" in shown.stderr
+    assert "汇总.csv 第 4 行：职位“网络安全岗位”不是普宁市方案中的职位" in shown.stderr
+    data = json.loads(cli("import", "汇总.csv", "--format", "json").stdout)
+    assert [(w["code"], w["source"]) for w in data["warnings"]] == [
+        ("role-unlisted", "汇总.csv 第 2 行")
+    ]
+    written = cli("import", "汇总.csv", "--write")
+    assert written.exit_code == 0, written.output
+    assert "周九" in roster.read_text(encoding="utf-8")
+    again = cli("import", "汇总.csv")
+    assert "没有需要修改的内容" in again.stdout
+
+
+def test_export_and_import_keep_a_post_beyond_the_list(cli: Any, roster: Path) -> None:
+    cli("record", "appoint", "--unit", "市公安局", "--role", "网络安全岗位", "--name", "周九",
+        "--phone", "13800138000", "--date", "2024-01-05")  # fmt: skip
+    assert cli("export", "-o", "名册.xlsx").exit_code == 0
+    import openpyxl
+
+    book = openpyxl.load_workbook("名册.xlsx")
+    rows = [[c.value for c in r] for r in book["人员"].iter_rows()]
+    [row] = [r for r in rows if r[1] == "网络安全岗位"]
+    assert row[:3] == ["市公安局", "网络安全岗位", "周九"]
+    rule = next(v for v in book["人员"].data_validations.dataValidation if "B2" in str(v.sqref))
+    assert rule.errorStyle == "warning" and "等" in rule.error
+    assert "没有需要修改的内容" in cli("import", "名册.xlsx").stdout
+    row_number = rows.index(row) + 1
+    book["人员"].cell(row=row_number, column=6).value = "13900139000"
+    book.save("名册.xlsx")
+    changed = cli("import", "名册.xlsx")
+    assert (
+        "~ 网络安全岗位 周九：" in changed.stdout and "13800138000 → 13900139000" in changed.stdout
+    )

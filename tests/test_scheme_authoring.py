@@ -108,10 +108,45 @@ def test_guide_worked_example_passes_check_with_source(cli, tmp_path: Path) -> N
     # …and it works as the guide says it does.
     init = cli("--policies", "schemes", "init", "--scheme", "qingxi")
     assert init.exit_code == 0, init.output
-    assert "青溪区，4 个单位" in init.output
+    assert "青溪区，7 个单位" in init.output
     render = cli("--policies", "schemes", "render", "attachment", "--all", "-o", "名单/")
     assert render.exit_code == 0, render.output
     assert len(list((tmp_path / "名单").glob("*.docx"))) == 3
+    _guide_example_in_use(cli, tmp_path)
+
+
+def _guide_console(command: str) -> str:
+    """The output the guide shows for a command (its lines up to the next ``$``)."""
+    text = GUIDE.read_text(encoding="utf-8")
+    start = text.index(f"$ {command}\n") + len(command) + 3
+    return text[start : text.index("```", start)].split("\n$ ")[0]
+
+
+def _guide_example_in_use(cli: Any, tmp_path: Path) -> None:
+    """What section 七 shows after init: policy show's rules, the streets, another post."""
+    shown = cli("--policies", "schemes", "policy", "show", "qingxi")
+    assert shown.exit_code == 0, shown.output
+    flat = re.sub(r"\n *", "", shown.stdout)
+    for line in _guide_console("cdo --policies 我的方案 policy show qingxi").splitlines():
+        if line and "……" not in line:
+            assert line in flat, line
+    # Keep one of the three streets: fewer than the document asks for.
+    roster = (tmp_path / "roster.yaml").read_text(encoding="utf-8")
+    head, _, tail = roster.partition("  # 可选择的单位，列出即为选定")
+    one = head + "  # 可选择的单位，列出即为选定" + tail.split("\n  # 可选择的单位")[0] + "\n"
+    assert "东湖街道" in one and "西湖街道" not in one
+    (tmp_path / "roster.yaml").write_text(one, encoding="utf-8")
+    checked = cli("--policies", "schemes", "validate", "roster.yaml")
+    assert checked.exit_code == 0, checked.output
+    for line in _guide_console("cdo --policies 我的方案 validate roster.yaml").splitlines():
+        if line and "……" not in line:
+            assert line in checked.stdout, line
+    # Another post of the kind the document lists before 等, and one that is not.
+    args = ["--policies", "schemes", "record", "appoint", "--unit", "区教育局", "--name", "张三",
+            "--date", "2024-06-01", "--role"]  # fmt: skip
+    other = cli(*args, "数据治理岗位")
+    assert other.exit_code == 0 and "[role-unlisted]" in other.stdout, other.output
+    assert cli(*args, "局长").exit_code == 2
 
 
 def test_guide_names_every_field() -> None:

@@ -156,6 +156,51 @@ def test_messages_name_the_kind_in_chinese(cli: Any, write: Any) -> None:
     assert "沙园街道" in shown
 
 
+def _lingnan() -> Any:
+    from cdo_cli.policy_loading import Registry
+
+    return Registry([Path(SCHEMES)]).get("lingnan_pilot")
+
+
+def test_under_picks_units_below_a_unit_at_any_level() -> None:
+    scheme = _lingnan()
+    below = [UnitKind.subdistrict, UnitKind.town]
+
+    def names(**kw: Any) -> list[str]:
+        return [u.name for u in scheme.select(Selector(**kw))]
+
+    assert names(under=["东湖区"]) == ["沙园街道"]  # direct
+    assert names(under=["青溪市"], kinds=below) == ["沙园街道", "石桥镇"]  # through its counties
+    assert names(under=["东湖区", "南山县"]) == ["沙园街道", "石桥镇"]  # any of them
+    assert "青溪市" not in names(under=["青溪市"])  # not the unit itself
+    assert names(under=["白沙市"], kinds=below) == []
+    assert names(under=["白沙市"], kinds=[UnitKind.county]) == ["白沙区", "江口县", "石门县"]
+
+
+def test_a_role_under_a_district_is_checked_in_the_roster(cli: Any, write: Any) -> None:
+    """A 街道 outside the district the role is set up under may not hold it."""
+    text = (Path(SCHEMES) / "lingnan_pilot.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    applies_to: {kinds: [subdistrict, town, park]}\n",
+        "    applies_to: {kinds: [subdistrict, town], under: [东湖区]}\n",
+    )
+    write("pol/lingnan_pilot.yaml", text)
+    checked = cli("--policies", "pol", "policy", "check", "pol/lingnan_pilot.yaml")
+    assert checked.exit_code == 0 and "0 个警告" in checked.stdout, checked.output
+    write("r.yaml", "scheme: lingnan_pilot\nunits:\n"
+          "  沙园街道: {officers: {liaison: {name: 陈一, title: 科员}}}\n"
+          "  石桥镇: {officers: {liaison: {name: 陈二, title: 科员}}}\n")  # fmt: skip
+    result = cli("--policies", "pol", "validate", "r.yaml", "--format", "json")
+    wrong = [f for f in _findings(result) if f["code"] == "role-not-allowed"]
+    assert [f["message"] for f in wrong] == ["镇“石桥镇”不设“首席数据官联络员”（liaison）"]
+
+
+def test_policy_schema_has_under(cli: Any) -> None:
+    schema = json.loads(cli("schema", "policy").stdout)
+    under = schema["$defs"]["Selector"]["properties"]["under"]
+    assert under["type"] == "array" and "parent" in under["description"]
+
+
 # ---------------------------------------------------------------- time
 
 
@@ -272,7 +317,7 @@ def test_assumed_separation_is_a_warning(cli: Any, write: Any) -> None:
 
 def test_unknown_issue_date(cli: Any, write: Any) -> None:
     shown = cli("--policies", SCHEMES, "policy", "show", "qingxi_depts")
-    assert shown.exit_code == 0 and "文件未载明印发日期" in shown.stdout
+    assert shown.exit_code == 0 and "印发日期：文件未写明" in shown.stdout
     listed = cli("--policies", SCHEMES, "policy", "list")
     assert "未载明" in listed.stdout
     write("r.yaml", "scheme: qingxi_depts\nunits:\n  区公安分局:\n    officers:\n"
@@ -318,8 +363,10 @@ def test_init_asks_for_the_attribute_and_its_roster_is_valid(cli: Any) -> None:
 
 def test_a_scheme_with_an_open_list_lets_editors_name_any_post(cli: Any) -> None:
     result = cli("schema", "roster", "--scheme", "puning")
-    officers = json.loads(result.stdout)["$defs"]["UnitEntry"]["properties"]["officers"]
+    defs = json.loads(result.stdout)["$defs"]
+    officers = defs["UnitEntry"]["properties"]["officers"]
     assert "propertyNames" not in officers and "support_data" in officers["description"]
+    assert "enum" not in defs["PastHolder"]["properties"]["role"]
 
 
 # ---------------------------------------------------------------- the model itself

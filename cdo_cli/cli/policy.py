@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .apps import policy_command, schema_command
-from .common import bad_format, note, out, out_bytes, report, say, shown, workspace
+from .common import as_of_date, bad_format, note, out, out_bytes, report, say, shown, workspace
 
 if TYPE_CHECKING:
     from ..findings import Finding
@@ -44,16 +44,36 @@ def policy_show(
             "--format", "-f", help="text：便于阅读；json：完整方案，供脚本使用。", metavar="FORMAT"
         ),
     ] = "text",
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="分批推行的方案按哪一天的范围显示（text 格式），YYYY-MM-DD；默认今天。",
+            metavar="DATE",
+        ),
+    ] = None,
 ) -> None:
-    """显示一个方案：职位、单位、按日期排列的期限、附件。
+    """显示一个方案：职位及其设在哪些单位、单位、按日期排列的期限、附件，以及推定和其他规则。
+
+    其他规则（方案有才显示）：上级单位、分批纳入和扩大的时间、以“等”结尾的岗位列表、
+    最少数量、单位属性，以及方案推定之处（标“（推定）”）和推定的理由。
 
     \b
     例：
       cdo policy show puning
+      cdo policy show huizhou --as-of 2023-06-01
       cdo policy show zhaoqing --format json > zhaoqing.json
     """
+    from ..errors import UsageError
+
     if fmt not in ("text", "json"):
         raise bad_format(fmt, ["text", "json"])
+    if fmt == "json" and as_of is not None:
+        raise UsageError(
+            "--as-of 只用于 text 格式",
+            hint="JSON 输出完整的方案，各单位、职位的 effective 和 expands 中写有日期。",
+        )
+    day = as_of_date(as_of)
     scheme = workspace(ctx).registry.get(name)
     if fmt == "json":
         import json
@@ -66,7 +86,7 @@ def policy_show(
     else:
         from ..views import scheme_view
 
-        out(scheme_view(scheme))
+        out(scheme_view(scheme, day))
 
 
 @policy_command("check")

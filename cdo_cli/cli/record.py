@@ -16,6 +16,7 @@ from .apps import command, record_command
 from .common import bad_format, color, default_rosters, note, out, out_bytes, parse_date, workspace
 
 if TYPE_CHECKING:
+    from ..findings import Finding
     from ..policy import Role, Scheme
     from ..records import ImportedFile
     from ..roster_edit import Ledger
@@ -101,9 +102,13 @@ def _commit(ledger: "Ledger", plan: "Plan", on: dt.date, mode: str, fmt: str = "
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-def _role(scheme: "Scheme", unit: Any, key: str) -> "Role":
-    """The role given on the command line (id, or a name unique in the unit), else exit 2."""
+def _role(scheme: "Scheme", unit: Any, key: str) -> tuple["Role", "Finding | None"]:
+    """The role given on the command line (id, or a name unique in the unit), else exit 2.
+
+    A post beyond a list the document ends with 等 is taken, with validate's warning.
+    """
     from ..roster_checks import role_problem
+    from ..roster_plan import other_post
 
     role = scheme.role(key)
     if role is None:
@@ -112,11 +117,13 @@ def _role(scheme: "Scheme", unit: Any, key: str) -> "Role":
         ]
         if len(named) == 1:
             role = named[0]
+        elif not named and (other := other_post(scheme, unit, key)) is not None:
+            return other
     # Any stage of the role's scope and any value of an attribute: record what happened.
     if role is None or role.applies(unit) is False:
         found = role_problem(scheme, unit, key)
         raise NotFoundError(found.message, found.hint)
-    return role
+    return role, None
 
 
 @record_command("filing")
@@ -219,13 +226,13 @@ def record_appoint(
     from ..cell_text import clean_value
     from ..lookup import find_units
     from ..roster import Person
-    from ..roster_plan import plan_appointment
+    from ..roster_plan import plan_appointment, warn
 
     day = parse_date(date, "--date")
     ledger = _open(ctx, roster)
     scheme = ledger.loaded.scheme
     chosen = find_units([scheme], unit.strip())[scheme.id]
-    post = _role(scheme, chosen, role.strip())
+    post, unlisted = _role(scheme, chosen, role.strip())
     # Cleaned as a form's cells are: "张 三" is 张三, as it will be on the forms that follow.
     if not clean_value(name):
         raise UsageError("--name 不能为空")
@@ -239,6 +246,8 @@ def record_appoint(
         appointed=day,
     )
     plan = plan_appointment(ledger.loaded, chosen, post, person, replace=replace)
+    if unlisted is not None:
+        warn(plan, unlisted)
     _commit(ledger, plan, day, "check" if dry_run else "write")
 
 
