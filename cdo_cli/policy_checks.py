@@ -105,14 +105,15 @@ def check_ids(scheme: Scheme) -> list[Finding]:
         for i, item_id in enumerate(ids):
             if counts[item_id] > 1:
                 out.append(error("id-duplicate", f"id“{item_id}”重复出现", (key, i, "id")))
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}  # each name, and the first unit (by place) that has it
     for i, unit in enumerate(scheme.units):
         for j, name in enumerate((unit.name, *unit.aliases)):
             other = seen.get(name)
-            if other is not None and other != unit.name:
+            if other is not None and other != i:  # another unit, or the same listed twice
                 path = ("units", i, "name") if j == 0 else ("units", i, "aliases", j - 1)
-                out.append(error("unit-duplicate", f"单位名称“{name}”已用于“{other}”", path))
-            seen.setdefault(name, unit.name)
+                first = scheme.units[other].name
+                out.append(error("unit-duplicate", f"单位名称“{name}”已用于“{first}”", path))
+            seen.setdefault(name, i)
     return out
 
 
