@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .overdue import Status
 from .report_data import STATE_LABELS, STATES, STATUS_ORDER, Deadline, ReportData
+from .report_evaluation import EvaluationReport
 from .text import visible
 
 WIDTH = 720  # the viewBox width; the page scales it to the column
@@ -172,13 +173,43 @@ def _stack(
 
 def coverage_chart(data: ReportData) -> str:
     """Appointment coverage by unit kind: complete / incomplete / missing, 100% stacked."""
-    label_w, bar_w, row = 104.0, 380.0, 34.0
+    rows = [
+        (c.kind, {"complete": c.complete, "incomplete": c.incomplete, "missing": c.missing},
+         {"data-kind": c.kind})
+        for c in data.coverage
+    ]  # fmt: skip
+    return _state_chart(
+        rows, 104.0, "本方案没有必设职位的单位。", "任职情况（按单位类别）", "coverage"
+    )
+
+
+def parent_chart(data: ReportData) -> str:
+    """Coverage of the units under each parent (at any depth), 100% stacked."""
+    rows = [
+        (p.parent, {"complete": p.complete, "incomplete": p.incomplete, "missing": p.missing},
+         {"data-parent": p.parent})
+        for p in data.parents
+    ]  # fmt: skip
+    label_w = min(max((text_width(p.parent) for p in data.parents), default=60) + 12, 200)
+    return _state_chart(
+        rows, label_w, "没有须设职位的下属单位。", "任职情况（按上级单位）", "parents"
+    )
+
+
+def _state_chart(
+    rows: Sequence[tuple[str, dict[str, int], Mapping[str, object]]],
+    label_w: float,
+    empty: str,
+    title: str,
+    chart: str,
+) -> str:
+    """One 100% stacked bar of complete / incomplete / missing units per row."""
+    bar_w, row = 380.0, 34.0
     body = _legend([(STATE_LABELS[s], STATE_COLORS[s]) for s in STATES])
     y = 30.0
-    for c in data.coverage:
-        counts = {"complete": c.complete, "incomplete": c.incomplete, "missing": c.missing}
-        body.append(f'<g class="bar"{_attrs({"data-kind": c.kind, **_data(counts)})}>')
-        body.append(_text(label_w - 8, y + 16, fit(c.kind, label_w - 8), anchor="end"))
+    for label, counts, attrs in rows:
+        body.append(f'<g class="bar"{_attrs({**attrs, **_data(counts)})}>')
+        body.append(_text(label_w - 8, y + 16, fit(label, label_w - 8), anchor="end"))
         body += _stack(
             label_w,
             y + 2,
@@ -187,13 +218,21 @@ def coverage_chart(data: ReportData) -> str:
             [(counts[s], STATE_COLORS[s], STATE_LABELS[s]) for s in STATES],
         )
         words = "，".join(f"{STATE_LABELS[s]} {counts[s]}" for s in STATES)
-        body.append(_text(label_w + bar_w + 10, y + 16, f"{words}（共 {c.total}）", SMALL))
+        total = sum(counts.values())
+        body.append(
+            _text(
+                label_w + bar_w + 10,
+                y + 16,
+                fit(f"{words}（共 {total}）", WIDTH - label_w - bar_w - 10, SMALL),
+                SMALL,
+            )
+        )
         body.append("</g>")
         y += row
-    if not data.coverage:
-        body.append(_text(0, y + 16, "本方案没有必设职位的单位。"))
+    if not rows:
+        body.append(_text(0, y + 16, empty))
         y += row
-    return _svg(y + 4, "任职情况（按单位类别）", body, "coverage")
+    return _svg(y + 4, title, body, chart)
 
 
 def unit_chart(data: ReportData) -> str:
@@ -384,3 +423,35 @@ def _ticks(start: dt.date, end: dt.date) -> tuple[list[dt.date], int, bool]:
 def _data(counts: dict[str, int]) -> dict[str, object]:
     """Counts as data attributes: ``filed_late`` becomes ``data-filed-late``."""
     return {f"data-{k.replace('_', '-')}": v for k, v in counts.items()}
+
+
+def evaluation_chart(report: EvaluationReport) -> str:
+    """The ranked officers' totals (weighted, with the bureau's weights), best first."""
+    from .outlines import number_text
+
+    ranking = report.ranking
+    rows = (
+        [r for r in ranking.rows if r.rank is not None and r.total is not None] if ranking else []
+    )
+    labels = [f"{r.rank}　{r.unit}" for r in rows]
+    label_w = min(max((text_width(t) for t in labels), default=60) + 12, 250)
+    bar_w, row = WIDTH - label_w - 90, 26.0
+    top = max((r.total for r in rows if r.total is not None), default=0)
+    body: list[str] = []
+    y = 4.0
+    for r, label in zip(rows, labels, strict=True):
+        assert r.total is not None
+        total = number_text(r.total)
+        attrs = {"data-unit": r.unit, "data-rank": r.rank, "data-total": total}
+        body.append(f'<g class="bar"{_attrs(attrs)}>')
+        body.append(_text(label_w - 8, y + 15, fit(label, label_w - 8), anchor="end"))
+        w = max(bar_w * float(r.total / top), 2) if top else 2
+        body.append(_rect(label_w, y + 3, w, 16, "#1565c0"))
+        body.append(_text(label_w + w + 6, y + 15, total, SMALL))
+        body.append("</g>")
+        y += row
+    if not rows:
+        body.append(_text(0, y + 15, "没有可排名的评分。"))
+        y += row
+    what = "加权合计" if ranking is not None and ranking.weights is not None else "各项得分之和"
+    return _svg(y + 4, f"{report.name}：{what}", body, "evaluation")

@@ -8,14 +8,17 @@ prints for each file. This module only groups and counts them, so the page and t
 document can never disagree with the two commands on the same rosters and day.
 
 Several rosters of one scheme (one per county, say) make one report, as they make one
-check in ``cdo validate`` and one list in ``cdo overdue``.
+check in ``cdo validate`` and one list in ``cdo overdue``. Where the scheme's units name
+parents, completeness per parent is :func:`roster_coverage.summary_by_parent` (validate's
+``summary_by_parent``) and the overdue duties are the same items, counted per parent.
+The evaluation's ranking is :mod:`cdo_cli.report_evaluation`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +28,8 @@ from .overdue import Item, Status, compute_status, merged
 from .policy import KIND_LABELS, Scheme, UnitKind
 
 if TYPE_CHECKING:
+    from .outlines import Weights
+    from .report_evaluation import EvaluationReport
     from .roster_coverage import UnitState
     from .roster_loading import LoadedRoster
 
@@ -134,6 +139,36 @@ class MissingPosts:
 
 
 @dataclass(frozen=True)
+class ParentRollup:
+    """The units under one parent (a city, a county), at any depth: how many are complete,
+    incomplete, missing (as validate's ``summary_by_parent``), and the overdue duties of
+    the parent itself and of the units under it."""
+
+    parent: str
+    kind: str
+    complete: int
+    incomplete: int
+    missing: int
+    overdue_own: int  # the parent's own overdue duties
+    overdue_below: int  # those of the units under it, at any depth
+
+    @property
+    def total(self) -> int:
+        """Units under the parent that must have some post."""
+        return self.complete + self.incomplete + self.missing
+
+
+@dataclass(frozen=True)
+class MinimumShort:
+    """A member that lists fewer units than the document asks it to choose: validate's
+    ``minimum-not-met`` warning, in the file it was reported in."""
+
+    file: str
+    message: str
+    basis: str | None
+
+
+@dataclass(frozen=True)
 class ItemRow:
     """One duty of one unit, for the lists a clerk acts on."""
 
@@ -180,6 +215,10 @@ class ReportData:
     categories: list[str]  # the categories the scheme has required posts of
     undated: list[str]  # work without a date that is no filing (持续推进): no status
     assumptions: list[str] = field(default_factory=list)
+    parents: list[ParentRollup] = field(default_factory=list)  # none: no unit names a parent
+    minimums: list[MinimumShort] = field(default_factory=list)
+    has_minimums: bool = False  # the scheme asks members to choose at least so many units
+    evaluations: list[EvaluationReport] = field(default_factory=list)
 
     @property
     def units_in_scope(self) -> int:
@@ -206,10 +245,18 @@ def compute_report(
     rosters: Sequence[tuple[LoadedRoster, list[Finding]]],
     as_of: dt.date,
     within: int = WITHIN,
+    *,
+    year: int | None = None,
+    weights: Mapping[str, Weights] | None = None,
 ) -> ReportData:
     """The report on ``rosters`` (of one scheme, each with the findings ``cdo validate``
-    reports in that file) as of a day. UsageError if they belong to different schemes."""
-    from .roster_coverage import unit_states
+    reports in that file) as of a day. UsageError if they belong to different schemes.
+
+    The evaluations are ranked for ``year`` (default: the latest with scores, not after
+    ``as_of``), with the bureau's ``weights`` by evaluation id where it supplied them.
+    """
+    from .report_evaluation import compute_evaluations
+    from .roster_coverage import summary_by_parent, unit_states
 
     if not rosters:
         raise UsageError("没有名册，无法生成报告", hint="指定名册文件，如 cdo report roster.yaml。")
@@ -224,7 +271,8 @@ def compute_report(
             )
     files = [loaded for loaded, _ in rosters]
     states = unit_states(files, as_of)
-    items = compute_status([(scheme, merged(files))], as_of, within)
+    together = merged(files)
+    items = compute_status([(scheme, together)], as_of, within)
     return ReportData(
         scheme=scheme.id,
         city=scheme.city,
@@ -253,6 +301,16 @@ def compute_report(
             if o.due is None and o.id not in {i.obligation for i in items}
         ],
         assumptions=_assumptions(items),
+        parents=_parents(scheme, summary_by_parent(files, as_of), items),
+        minimums=[
+            MinimumShort(f.file or loaded.name, f.message, f.hint)
+            for loaded, findings in rosters
+            # as validate lists them: by file, then line
+            for f in sorted(findings, key=lambda f: (f.line or 0, f.column or 0))
+            if f.code == "minimum-not-met"
+        ],
+        has_minimums=bool(scheme.minimums),
+        evaluations=compute_evaluations(together, as_of, year, weights),
     )
 
 
@@ -295,6 +353,42 @@ def _by_unit(items: list[Item]) -> list[UnitOverdue]:
         total = sum(count[u] for u in rest)
         shown.append(UnitOverdue("其余单位", total, max(worst[u] for u in rest), len(rest)))
     return shown
+
+
+def _parents(
+    scheme: Scheme, by_parent: dict[str, dict[str, int]], items: list[Item]
+) -> list[ParentRollup]:
+    """Per parent, in the scheme's order: validate's counts of the units under it, and
+    the overdue items of the parent and of the units under it. A parent appears when
+    some unit under it must have a post or when something of its is overdue."""
+    index = scheme.unit_index()
+    # A parent may be named by an alias; the unit it names is the parent.
+    parents = {index[u.parent].name for u in scheme.units if u.parent and u.parent in index}
+    if not parents:
+        return []
+    own: Counter[str] = Counter()
+    below: Counter[str] = Counter()
+    for i in items:
+        if i.status is not Status.overdue:
+            continue
+        unit = index.get(i.unit)
+        own[i.unit] += 1
+        for parent in scheme.ancestors(unit, index) if unit is not None else []:
+            below[parent.name] += 1
+    empty = {"complete": 0, "incomplete": 0, "missing": 0}
+    return [
+        ParentRollup(
+            parent=u.name,
+            kind=KIND_LABELS[u.kind],
+            complete=by_parent.get(u.name, empty)["complete"],
+            incomplete=by_parent.get(u.name, empty)["incomplete"],
+            missing=by_parent.get(u.name, empty)["missing"],
+            overdue_own=own[u.name],
+            overdue_below=below[u.name],
+        )
+        for u in scheme.units
+        if u.name in parents and (u.name in by_parent or own[u.name] or below[u.name])
+    ]
 
 
 def _deadlines(items: list[Item]) -> list[Deadline]:

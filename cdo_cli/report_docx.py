@@ -4,7 +4,8 @@ Laid out like the rendered forms (GB/T 9704-2012): the same base document, page,
 styles and fonts (:func:`cdo_cli.docx_render.base_docx`, :mod:`cdo_cli.docx_layout`):
 "附件" in 3号黑体, the title in 2号小标宋, text in 3号仿宋, headings in 黑体. The
 tables use 小四 (12 pt) so that eight columns fit the 156 mm between the margins. The
-charts are not drawn here: each is a table of the same numbers.
+charts are not drawn here: each is a table of the same numbers. Sections are numbered
+as they come: the roll-up by parent and the evaluations only where the scheme has them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from .docx_layout import LAYOUT
 from .docx_render import base_docx, set_fonts
+from .outlines import number_text
 from .report_data import (
     CATEGORY_LABELS,
     STATE_LABELS,
@@ -26,9 +28,11 @@ from .report_data import (
     ReportData,
     cn_date,
 )
+from .report_evaluation import EvaluationReport
 from .text import visible
 
 TABLE_PT = 12.0  # 小四
+SMALL_PT = 10.5  # 五号: the evaluation's eleven columns
 _STATUS_WORDS = {
     "filed": "已报送",
     "filed_late": "逾期报送",
@@ -97,6 +101,7 @@ class _Writer:
         self.doc = document
         self.ids = style_ids
         self.tables = 0
+        self.sections = 0
 
     # ------------------------------------------------------------ the parts
 
@@ -110,7 +115,7 @@ class _Writer:
         self.para(f"（截至{cn_date(data.as_of)}）", "名单文字", center=True, after=True)
         self.text(self._intro(data))
 
-        self.heading("一、任职情况")
+        self.numbered("任职情况")
         self.caption("按单位类别统计的职位填写情况（单位：个）")
         rows = [
             [c.kind, str(c.complete), str(c.incomplete), str(c.missing), str(c.total)]
@@ -125,7 +130,7 @@ class _Writer:
             numeric=range(1, 5),
         )
 
-        self.heading("二、报送情况")
+        self.numbered("报送情况")
         self.caption("各期限报送情况（按期限先后，单位：个单位）")
         self.table(
             ["事项", "期限", *(_STATUS_WORDS[s.value] for s in STATUS_ORDER)],
@@ -167,8 +172,10 @@ class _Writer:
             )
         if data.undated:
             self.text("未规定日期的工作任务（不计逾期）：" + "；".join(data.undated) + "。")
+        if data.parents:
+            self.parents(data)
 
-        self.heading("三、待办清单")
+        self.numbered("待办清单")
         n = 0
         self.subheading(n, f"逾期未报送（{len(data.overdue)} 项）")
         self.table(
@@ -208,10 +215,90 @@ class _Writer:
                 [0.8, 3.4, 2.2, 3.2, 3.0],
                 empty="各单位均已填写。",
             )
+        if data.has_minimums:
+            n += 1
+            self.subheading(n, f"所选单位少于文件要求的数量（{len(data.minimums)} 项）")
+            several = len(data.rosters) > 1  # the file matters only where there are several
+            self.table(
+                ["序号", "情况", "依据", *(["名册"] if several else [])],
+                [
+                    [str(k), m.message, (m.basis or "").replace("依据：", "", 1)]
+                    + ([m.file] if several else [])
+                    for k, m in enumerate(data.minimums, 1)
+                ],
+                [0.8, 5.6, 4.0, *([2.2] if several else [])],
+                empty="所选单位的数量均达到文件要求。",
+            )
+        for evaluation in data.evaluations:
+            self.evaluation(evaluation)
         if data.assumptions:
-            self.heading("四、说明")
+            self.numbered("说明")
             for text in data.assumptions:
                 self.text(text)
+
+    def parents(self, data: ReportData) -> None:
+        """Per parent: its units' coverage (validate's summary_by_parent) and overdue duties."""
+        self.numbered("按上级单位汇总")
+        self.caption("各上级单位的下属单位职位情况和逾期未报送事项（含各级下属单位）")
+        self.table(
+            ["上级单位", *(STATE_LABELS[s] for s in STATES), "合计", "本级逾期（项）",
+             "下属单位逾期（项）"],
+            [
+                [p.parent, str(p.complete), str(p.incomplete), str(p.missing), str(p.total),
+                 str(p.overdue_own), str(p.overdue_below)]
+                for p in data.parents
+            ],
+            [3.2, 1.2, 1.2, 1.2, 1.2, 1.6, 1.6],
+            numeric=range(1, 7),
+        )  # fmt: skip
+        self.text(
+            "完整、不完整、缺失为下属单位（含各级）的单位数，与 cdo validate 的“按上级单位”"
+            "汇总相同；本级逾期为上级单位自身逾期未报送的事项。"
+        )
+
+    def evaluation(self, report: EvaluationReport) -> None:
+        """The ranking (or a sentence saying there are no scores yet, and how to import them)."""
+        self.numbered(report.heading)
+        ranking = report.ranking
+        if ranking is None:
+            self.text(report.empty_text)
+            return
+        basis = (
+            f"按加权合计排名，权重由{ranking.weights_by}提供："
+            + "、".join(f"{d} {number_text(ranking.weights[d])}" for d in ranking.dimensions)
+            + "。"
+            if ranking.weights is not None
+            else f"{ranking.assumption}。"
+        )
+        self.text(
+            f"评价单位：{report.evaluator or '文件未规定'}。{basis}"
+            "得分相同的并列同一名次；缺少得分、未评价的不排名。"
+        )
+        self.caption(f"{report.heading}排名")
+        total = "加权合计" if ranking.weights is not None else "合计"
+
+        def num(value: Any) -> str:
+            return number_text(value) if value is not None else "—"
+
+        rows = []
+        for r in ranking.rows:
+            rank = str(r.rank) if r.rank is not None else "—"
+            if not r.evaluated:  # one cell across the scores and the total, as on the page
+                rows.append([rank, r.unit, r.name or "—", "未评价"])
+                continue
+            scores = [num(r.scores[d]) for d in ranking.dimensions]
+            last = num(r.total) if r.total is not None else "未排名"
+            rows.append([rank, r.unit, r.name or "—", *scores, last])
+        dims = len(ranking.dimensions)
+        self.table(
+            ["排名", "单位", "姓名", *ranking.dimensions, total],
+            rows,
+            [1.2, 2.6, 1.4, *([1.1] * dims), 1.5],
+            numeric=[0, *range(3, 4 + dims)],
+            size=SMALL_PT,
+        )
+        for note in ranking.notes:
+            self.text(f"注：{note}。")
 
     def _intro(self, data: ReportData) -> str:
         doc = f"{data.doc_number}《{data.title}》" if data.doc_number else f"《{data.title}》"
@@ -265,6 +352,11 @@ class _Writer:
         """Body text: 3号仿宋, the first line indented two characters."""
         self.para(text, "名单文字", indent=True)
 
+    def numbered(self, text: str) -> None:
+        """The next first-level heading, numbered 一、二、…"""
+        self.sections += 1
+        self.heading(f"{_NUMERALS[(self.sections - 1) % 10]}、{text}")
+
     def heading(self, text: str) -> None:
         """A first-level heading (一、…): 3号黑体, indented two characters."""
         p = self.para(text, "分组标题", indent=True)
@@ -292,10 +384,12 @@ class _Writer:
         *,
         numeric: Sequence[int] = (),
         empty: str | None = None,
+        size: float = TABLE_PT,
     ) -> None:
         """A bordered table across the text width; the header repeats on each page.
 
-        With no rows and ``empty`` given, that sentence stands in for the table. Built as
+        With no rows and ``empty`` given, that sentence stands in for the table. A row with
+        fewer cells than the header has its last cell span the rest of the row. Built as
         WordprocessingML directly: python-docx finds a cell by walking the whole table,
         which took minutes for the thousands of rows of a province's overdue list.
         """
@@ -325,13 +419,17 @@ class _Writer:
             if r == 0:
                 _el(tr_pr, "tblHeader")  # the header row repeats on every page
             for c, value in enumerate(values):
+                # A row shorter than the header: its last cell spans the columns left.
+                span = len(widths) - c if c == len(values) - 1 else 1
                 tc = _el(tr, "tc")
                 tc_pr = _el(tc, "tcPr")
-                _el(tc_pr, "tcW", w=str(widths[c]), type="dxa")
+                _el(tc_pr, "tcW", w=str(sum(widths[c : c + span])), type="dxa")
+                if span > 1:
+                    _el(tc_pr, "gridSpan", val=str(span))
                 _el(tc_pr, "vAlign", val="center")
                 style = self.ids["表格标题" if r == 0 else "表格文字"]
                 # A line break is one of ours ("\n（推定）"); names hold none (validate).
-                _cell_paragraph(tc, style, value, center=r == 0 or c in numeric)
+                _cell_paragraph(tc, style, value, center=r == 0 or c in numeric, size=size)
         self.doc.element.body.sectPr.addprevious(tbl)
         # Word joins two tables with nothing between them into one.
         self.doc.add_paragraph(style="表格文字")
@@ -355,19 +453,21 @@ def _twips(mm: float) -> int:
     return round(mm * 1440 / 25.4)
 
 
-def _cell_paragraph(tc: Any, style: str, text: str, *, center: bool) -> None:
-    """A cell's paragraph: 小四, lines 1.3 apart; ``\n`` is a line break; control
-    characters shown as ``\x1b`` (XML cannot hold them)."""
+def _cell_paragraph(
+    tc: Any, style: str, text: str, *, center: bool, size: float = TABLE_PT
+) -> None:
+    """A cell's paragraph: 小四 (or ``size``), lines 1.3 apart; ``\n`` is a line break;
+    control characters shown as ``\x1b`` (XML cannot hold them)."""
     p = _el(tc, "p")
     p_pr = _el(p, "pPr")
     _el(p_pr, "pStyle", val=style)
-    _el(p_pr, "spacing", line=str(round(TABLE_PT * 1.3 * 20)), lineRule="exact")
+    _el(p_pr, "spacing", line=str(round(size * 1.3 * 20)), lineRule="exact")
     if center:
         _el(p_pr, "jc", val="center")
     r = _el(p, "r")
     r_pr = _el(r, "rPr")
-    _el(r_pr, "sz", val=str(round(TABLE_PT * 2)))
-    _el(r_pr, "szCs", val=str(round(TABLE_PT * 2)))
+    _el(r_pr, "sz", val=str(round(size * 2)))
+    _el(r_pr, "szCs", val=str(round(size * 2)))
     for i, line in enumerate(text.split("\n")):
         if i:
             _el(r, "br")

@@ -9,15 +9,19 @@ escapes every name it draws.
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .outlines import number_text
 from .report_charts import (
     STATE_COLORS,
     STATUS_COLORS,
     STATUS_LABELS,
     coverage_chart,
     deadline_chart,
+    evaluation_chart,
+    parent_chart,
     timeline_chart,
     unit_chart,
 )
@@ -31,6 +35,16 @@ if TYPE_CHECKING:
 def _shown(value: Any) -> Any:
     """Every value the template prints: strings with control characters made visible."""
     return visible(value, keep_newlines=True) if type(value) is str else value
+
+
+def _num(value: Decimal | None) -> str:
+    """A score or total as written (17.5, 85), "—" where there is none."""
+    return number_text(value) if value is not None else "—"
+
+
+def _num_attr(value: Decimal | None) -> str:
+    """A score or total for a data-* attribute: empty where there is none."""
+    return number_text(value) if value is not None else ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,6 +63,8 @@ def _environment() -> jinja2.Environment:
         finalize=_shown,
     )
     env.filters["cn_date"] = cn_date
+    env.filters["num"] = _num
+    env.filters["num_attr"] = _num_attr
     return env
 
 
@@ -62,15 +78,21 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "deadlines": deadline_chart(data),
         "timeline": timeline_chart(data),
     }
+    if data.parents:
+        charts["parents"] = parent_chart(data)
     return {
         "data": data,
         # The charts escape every text they draw (report_charts._esc).
-        "charts": {k: Markup(v) for k, v in charts.items()},
+        "charts": {
+            **{k: Markup(v) for k, v in charts.items()},
+            "evaluations": [Markup(evaluation_chart(e)) for e in data.evaluations],
+        },
         "status_labels": STATUS_LABELS,
         "status_colors": STATUS_COLORS,
         "state_colors": STATE_COLORS,
         "total_order": [s.value for s in TOTAL_ORDER],
         "category_labels": CATEGORY_LABELS,
+        "numerals": "一二三四五六七八九十",
         "version": __version__,
     }
 

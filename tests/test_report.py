@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 import os
 import re
 import shutil
@@ -35,7 +36,15 @@ ROOT = Path(__file__).resolve().parents[1]
 ROSTERS = ROOT / "tests" / "data" / "report"
 GOLDEN = ROOT / "tests" / "golden" / "report"
 UPDATE = bool(os.environ.get("CDO_UPDATE_GOLDEN"))
-CASES = [("puning", "2023-12-20"), ("zhaoqing", "2022-04-25"), ("huizhou", "2023-04-20")]
+CASES = [
+    ("puning", "2023-12-20"),
+    ("zhaoqing", "2022-04-25"),
+    ("huizhou", "2023-04-20"),
+    ("lingnan_pilot", "2022-03-01"),
+]
+SCHEMES = ROOT / "tests" / "schemes"
+# The test schemes are not built in: cdo is told where they are.
+OPTIONS = {"lingnan_pilot": ["--policies", str(SCHEMES)]}
 
 Cli = Callable[..., Any]
 Write = Callable[[str, str], Path]
@@ -47,11 +56,13 @@ def _roster(tmp_path: Path, scheme: str, name: str = "roster.yaml") -> Path:
     return path
 
 
-def _data(scheme: str, as_of: str) -> ReportData:
-    ws = Workspace(Registry([]))
+def _data(scheme: str, as_of: str, **options: Any) -> ReportData:
+    ws = Workspace(Registry([SCHEMES] if scheme in OPTIONS else []))
     path = ROSTERS / f"{scheme}.yaml"
     return compute_report(
-        [(ws.valid_roster(path), ws.check_roster(path).findings)], dt.date.fromisoformat(as_of)
+        [(ws.valid_roster(path), ws.check_roster(path).findings)],
+        dt.date.fromisoformat(as_of),
+        **options,
     )
 
 
@@ -234,7 +245,7 @@ def _golden(name: str, text: str) -> None:
 def test_report_golden_html(cli: Cli, tmp_path: Path, scheme: str, as_of: str) -> None:
     """The whole page for a fixed date; only cdo's version number is normalised."""
     _roster(tmp_path, scheme)
-    result = cli("report", "--as-of", as_of, "-o", "-")
+    result = cli(*OPTIONS.get(scheme, []), "report", "--as-of", as_of, "-o", "-")
     assert result.exit_code == 0, result.output
     _golden(f"{scheme}.html", result.stdout.replace(f"cdo {__version__}", "cdo VERSION"))
 
@@ -382,10 +393,13 @@ def test_report_docx_content(cli: Cli, tmp_path: Path) -> None:
     intro = next(p for p in paragraphs if p.startswith("依据"))
     assert "惠府办函〔2022〕56号" in intro and "逾期未报送事项 45 项，涉及 13 个单位" in intro
     assert "名册检查：roster.yaml 0 个错误、13 个警告" in intro
-    assert {"一、任职情况", "二、报送情况", "三、待办清单", "四、说明"} <= set(paragraphs)
+    assert {
+        "一、任职情况", "二、报送情况", "三、待办清单", "四、首席数据官履职情况评价（2022年度）",
+        "五、说明",
+    } <= set(paragraphs)  # fmt: skip
 
     data = _data("huizhou", "2023-04-20")
-    coverage, deadlines, units, undated, late, soon, *missing = document.tables
+    coverage, deadlines, units, undated, late, soon, *missing, _ranking = document.tables
     assert _cells(undated)[1] == [
         "试点部门“一官两员”人员名单报市政务服务数据管理局备案", "市政务服务数据管理局", "0", "10"
     ]  # fmt: skip
@@ -446,3 +460,295 @@ def test_report_charts_with_nothing_to_draw() -> None:
     assert page.count("本方案没有规定日期的事项。") == 2
     assert 'data-as-of="2023-12-20"' in page
     assert render_report_docx(data, dt.date(2024, 1, 2)).startswith(b"PK")
+
+
+# ---------------------------------------------------------------- the evaluation's ranking
+
+WEIGHTS = """\
+provided_by: 惠州市政务服务数据管理局
+weights:
+  数字政府建设: 20
+  智慧城市建设: 15
+  “一网统管”工作: 15
+  信息化项目建设: 15
+  数据综合管理: 15
+  重点工作部署: 10
+  日常管理: 10
+"""
+
+
+def _scores(year: int, **by_unit: str) -> str:
+    """Roster lines for units with one evaluation record each (scores as written)."""
+    dims = ["数字政府建设", "智慧城市建设", "“一网统管”工作", "信息化项目建设", "数据综合管理",
+            "重点工作部署", "日常管理"]  # fmt: skip
+    out = ""
+    for unit, values in by_unit.items():
+        scores = ", ".join(f"{d}: {v}" for d, v in zip(dims, values.split(), strict=False))
+        out += (
+            f"  {unit}:\n    evaluations:\n"
+            f"      - {{evaluation: pilot_cdo_evaluation, year: {year}, scores: {{{scores}}}}}\n"
+        )
+    return out
+
+
+def test_report_ranks_the_evaluation(cli: Cli, tmp_path: Path) -> None:
+    """Huizhou's roster has the 2022 scores: ranked as cdo evaluation rank ranks them
+    (plain sum, said to be assumed; the tie shares second place), on the page and in
+    Word, where the ranking is the section after the lists."""
+    from test_report_browser import compare_ranking, page_numbers
+
+    _roster(tmp_path, "huizhou")
+    page = cli("report", "--as-of", "2023-04-20", "-o", "-").stdout
+    assert "<h2>五、首席数据官履职情况评价（2022年度）</h2>" in page
+    assert "文件未规定权重，按各项得分之和排序（推定）。" in page
+    assert page.count(">未评价</td>") == 9
+    rank = cli("evaluation", "rank", "--format", "json")
+    assert rank.exit_code == 0, rank.output
+    compare_ranking(page_numbers(page), json.loads(rank.stdout))
+
+    assert cli("report", "--as-of", "2023-04-20", "-o", "附件.docx").exit_code == 0
+    document = docx.Document(str(tmp_path / "附件.docx"))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "四、首席数据官履职情况评价（2022年度）" in paragraphs
+    assert any("文件未规定权重，按各项得分之和排序（推定）。" in p for p in paragraphs)
+    assert "注：得分相同的并列同一名次（第 2 名）。" in paragraphs
+    ranking = _cells(document.tables[-1])
+    assert ranking[0][:3] == ["排名", "单位", "姓名"] and ranking[0][-1] == "合计"
+    assert ranking[1] == ["1", "市自然资源局", "吴敏", "18", "14", "13", "12", "15", "9", "9", "90"]
+    assert ranking[2][3] == "17.5" and [r[0] for r in ranking[1:5]] == ["1", "2", "2", "4"]
+    # an officer not evaluated: one cell across the scores and the total
+    assert ranking[5][:3] == ["—", "市委政法委", "—"] and set(ranking[5][3:]) == {"未评价"}
+
+
+def test_report_ranks_with_the_bureaus_weights(cli: Cli, write: Write, tmp_path: Path) -> None:
+    """--weights as for cdo render 评价表 and cdo evaluation rank: the weighted total,
+    who supplied the weights, and the same ranking as rank's (no tie any more)."""
+    from test_report_browser import compare_ranking, page_numbers
+
+    _roster(tmp_path, "huizhou")
+    write("权重.yaml", WEIGHTS)
+    result = cli("report", "--as-of", "2023-04-20", "--weights", "权重.yaml", "-o", "-")
+    assert result.exit_code == 0, result.output
+    page = result.stdout
+    assert "<strong>权重由惠州市政务服务数据管理局提供</strong>：数字政府建设 20、" in page
+    assert "按各项得分之和" not in page and "<th>加权合计</th>" in page
+    assert 'data-weighted="true"' in page
+    rank = cli("evaluation", "rank", "--weights", "权重.yaml", "--format", "json")
+    compare_ranking(page_numbers(page), json.loads(rank.stdout))
+    args = ["report", "--as-of", "2023-04-20", "--weights", "权重.yaml", "-o", "r.docx"]
+    assert cli(*args).exit_code == 0
+    document = docx.Document(str(tmp_path / "r.docx"))
+    assert any("权重由惠州市政务服务数据管理局提供：数字政府建设 20、" in p.text
+               for p in document.paragraphs)  # fmt: skip
+    ranking = _cells(document.tables[-1])
+    assert ranking[0][-1] == "加权合计"
+    assert [(r[0], r[1], r[-1]) for r in ranking[1:5]] == [
+        ("1", "市自然资源局", "1350"), ("2", "市公安局", "1280"), ("3", "惠城区", "1270"),
+        ("4", "博罗县", "1150"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        (None, "缺少.yaml：文件不存在"),
+        ("provided_by: 某局\nweights: {数字政府建设: 20}\n", "缺少智慧城市建设、"),
+        (WEIGHTS.replace("provided_by: 惠州市政务服务数据管理局\n", ""), "没有写明权重由谁提供"),
+        (WEIGHTS.replace("日常管理: 10", "日常考核: 10"), "“日常考核”不是“首席数据官履职情况评价”的评价内容"),
+    ],
+)  # fmt: skip
+def test_report_bad_weights(
+    cli: Cli, write: Write, tmp_path: Path, weights: str | None, message: str
+) -> None:
+    """A weights file that cannot be used stops the report (exit 2), as it stops render."""
+    _roster(tmp_path, "huizhou")
+    if weights is not None:
+        write("缺少.yaml", weights)
+    result = cli("report", "--as-of", "2023-04-20", "--weights", "缺少.yaml")
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.glob("工作情况报告*")) == []
+
+
+def test_report_evaluation_year(cli: Cli, write: Write) -> None:
+    """By default the latest year with scores not after the day of the report; --year
+    picks one, and says so when it has none."""
+    write(
+        "roster.yaml",
+        "scheme: huizhou\nunits:\n"
+        + _scores(2022, 惠城区="10 10 10 10 10 10 10", 博罗县="9 9 9 9 9 9 9")
+        + _scores(2024, 仲恺高新区="1 1 1 1 1 1 1"),
+    )
+    page = cli("report", "--as-of", "2023-04-20", "-o", "-").stdout
+    assert "首席数据官履职情况评价（2022年度）</h2>" in page
+    assert 'data-unit="惠城区" data-name="" data-rank="1" data-total="70"' in page
+    later = cli("report", "--as-of", "2025-01-02", "-o", "-").stdout
+    assert "首席数据官履职情况评价（2024年度）</h2>" in later
+    chosen = cli("report", "--as-of", "2025-01-02", "--year", "2022年", "-o", "-").stdout
+    assert "首席数据官履职情况评价（2022年度）</h2>" in chosen
+    none = cli("report", "--as-of", "2025-01-02", "--year", "2023", "-o", "-").stdout
+    assert "首席数据官履职情况评价（2023年度）</h2>" in none
+    assert "名册中没有2023年度首席数据官履职情况评价的评分记录。" in none
+    assert 'data-ranked="0"' in none and '<table class="evaluation">' not in none
+    write("later.yaml", "scheme: huizhou\nunits:\n" + _scores(2024, 惠城区="1 1 1 1 1 1 1"))
+    early = cli("report", "later.yaml", "--as-of", "2023-04-20", "-o", "-").stdout
+    assert (
+        "名册中没有首席数据官履职情况评价的评分记录（2024 年度的评分晚于统计日，未列入）。" in early
+    )
+    bad = cli("report", "--as-of", "2023-04-20", "--year", "去年")
+    assert bad.exit_code == 2 and "年度无效：去年" in bad.stderr
+
+
+def test_report_without_scores_says_how_to_import(cli: Cli, write: Write, tmp_path: Path) -> None:
+    """No scores yet: one line, with the command that reads the filled sheets."""
+    write("roster.yaml", "scheme: huizhou\nunits:\n  惠城区: {}\n")
+    page = cli("report", "--as-of", "2023-04-20", "-o", "-").stdout
+    line = (
+        "名册中没有首席数据官履职情况评价的评分记录。"
+        "评价表填写后，用 cdo import 评价表/*.docx --write 导入得分，再生成报告。"
+    )
+    assert "<h2>五、首席数据官履职情况评价</h2>" in page and line in page
+    assert page.count("<svg") == 4  # no chart of nobody
+    assert cli("report", "--as-of", "2023-04-20", "-o", "r.docx").exit_code == 0
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs]
+    assert "四、首席数据官履职情况评价" in paragraphs and line in paragraphs
+
+
+def test_report_schemes_without_evaluation(cli: Cli, write: Write, tmp_path: Path) -> None:
+    """No section where the scheme evaluates nobody; --year and --weights are refused."""
+    _roster(tmp_path, "puning")
+    page = cli("report", "--as-of", "2023-12-20", "-o", "-").stdout
+    assert 'class="evaluation"' not in page and "履职情况评价" not in page
+    write("权重.yaml", WEIGHTS)
+    for option in (["--year", "2023"], ["--weights", "权重.yaml"]):
+        result = cli("report", "--as-of", "2023-12-20", *option)
+        assert result.exit_code == 2
+        assert f"普宁市方案（puning）没有规定对首席数据官的评价，{option[0]} 无从使用" in (
+            result.stderr
+        )
+    assert list(tmp_path.glob("工作情况报告*")) == []
+
+
+def test_report_ranks_rosters_together(cli: Cli, write: Write) -> None:
+    """Scores in two rosters of one scheme are ranked together, as one list."""
+    write("县区.yaml", "scheme: huizhou\nunits:\n" + _scores(2022, 惠城区="5 5 5 5 5 5 5"))
+    write("部门.yaml", "scheme: huizhou\nunits:\n" + _scores(2022, 市公安局="6 6 6 6 6 6 6"))
+    page = cli("report", "县区.yaml", "部门.yaml", "--as-of", "2023-04-20", "-o", "-").stdout
+    assert 'data-unit="市公安局" data-name="" data-rank="1" data-total="42"' in page
+    assert 'data-unit="惠城区" data-name="" data-rank="2" data-total="35"' in page
+
+
+# ---------------------------------------------------------------- by parent, and minimums
+
+
+def _lingnan(cli: Cli, *args: str) -> Any:
+    return cli(*OPTIONS["lingnan_pilot"], *args)
+
+
+def test_report_rolls_up_by_parent(cli: Cli, tmp_path: Path) -> None:
+    """The test scheme's units name their cities: completeness per city is validate's
+    summary_by_parent, overdue duties are counted for the city and the units under it,
+    and the minimum counts not met are in the lists."""
+    from test_report_browser import compare, expected_numbers, page_numbers
+
+    _roster(tmp_path, "lingnan_pilot")
+    page = _lingnan(cli, "report", "--as-of", "2022-03-01", "-o", "-").stdout
+    numbers = page_numbers(page)
+    expected = expected_numbers(cli, [Path("roster.yaml")], "2022-03-01", OPTIONS["lingnan_pilot"])
+    compare(numbers, expected, "2022-03-01")
+    assert [(r["data-parent"], r["data-overdue-own"]) for r in numbers["parents"]] == [
+        ("青溪市", "0"), ("白沙市", "1"),
+    ]  # fmt: skip
+    assert "<h2>三、按上级单位汇总</h2>" in page and "<h2>五、待办清单</h2>" in page
+    assert "（四）所选单位少于文件要求的数量（3 项）" in page
+    assert len(numbers["minimums"]) == 3
+
+    assert _lingnan(cli, "report", "--as-of", "2022-03-01", "-o", "r.docx").exit_code == 0
+    document = docx.Document(str(tmp_path / "r.docx"))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert {"三、按上级单位汇总", "四、待办清单"} <= set(paragraphs)
+    assert "（四）所选单位少于文件要求的数量（3 项）" in paragraphs
+    tables = [_cells(t) for t in document.tables]
+    parents = next(t for t in tables if t[0][0] == "上级单位")
+    assert parents[1:] == [
+        ["青溪市", "5", "2", "0", "7", "0", "0"], ["白沙市", "2", "1", "0", "3", "1", "0"],
+    ]  # fmt: skip
+    minimums = tables[-1]
+    assert minimums[0] == ["序号", "情况", "依据"]  # one roster: no column for the file
+    assert [r[1] for r in minimums[1:]] == [m["data-message"] for m in numbers["minimums"]]
+
+
+def test_report_rolls_up_several_rosters(cli: Cli, write: Write) -> None:
+    """One roster per city, or their folder: the same roll-up as validate's on them."""
+    from test_report_browser import compare, expected_numbers, page_numbers
+
+    text = (ROSTERS / "lingnan_pilot.yaml").read_text(encoding="utf-8")
+    head, rest = text.split("  白沙市: {}\n", 1)
+    write("名册/青溪市.yaml", head)
+    write("名册/白沙市.yaml", "scheme: lingnan_pilot\nunits:\n  白沙市: {}\n" + rest)
+    files = ["名册/白沙市.yaml", "名册/青溪市.yaml"]
+    page = _lingnan(cli, "report", "名册", "--as-of", "2022-03-01", "-o", "-").stdout
+    numbers = page_numbers(page)
+    expected = expected_numbers(
+        cli, [Path(f) for f in files], "2022-03-01", OPTIONS["lingnan_pilot"]
+    )
+    compare(numbers, expected, "2022-03-01")
+    whole = page_numbers(_lingnan(cli, "report", str(ROSTERS / "lingnan_pilot.yaml"),
+                                  "--as-of", "2022-03-01", "-o", "-").stdout)  # fmt: skip
+    assert numbers["parents"] == whole["parents"]
+    assert {m["data-file"] for m in numbers["minimums"]} == set(files)
+    assert "<th>名册</th></tr></thead>" in page  # several rosters: which one to correct
+
+
+def test_report_minimums_all_met(cli: Cli, write: Write) -> None:
+    """A scheme with minimums, all met: the list says so instead of a table."""
+    text = (ROSTERS / "lingnan_pilot.yaml").read_text(encoding="utf-8")
+    head = text.split("  白沙市: {}\n", 1)[0]
+    extra = "  北岭县: {}\n  青溪市交通运输局: {}\n"
+    write("roster.yaml", head + extra)
+    page = _lingnan(cli, "report", "--as-of", "2022-03-01", "-o", "-").stdout
+    assert "所选单位少于文件要求的数量（0 项）" in page
+    assert "所选单位的数量均达到文件要求。" in page
+
+
+def test_report_parent_named_by_alias() -> None:
+    """Units may name their parent by an alias: the parent is the unit it names."""
+    data = _data("lingnan_pilot", "2022-03-01")
+    assert [p.parent for p in data.parents] == ["青溪市", "白沙市"]
+    assert data.parents[0].total == 7 and data.parents[1].overdue_own == 1
+
+
+def test_report_hostile_names_in_ranking_and_roll_up() -> None:
+    """Names in the ranking, the roll-up and the minimums: control characters shown as
+    \\x1b, markup as text, on the page (table and chart) and in the Word file."""
+    bad = "\x1b[31m<b>\x00\u202e"
+    data = _data("huizhou", "2023-04-20")
+    [evaluation] = data.evaluations
+    assert evaluation.ranking is not None
+    rows = tuple(
+        dataclasses.replace(r, unit=r.unit + bad, name=r.name + bad)
+        for r in evaluation.ranking.rows
+    )
+    ranking = dataclasses.replace(evaluation.ranking, rows=rows, weights_by=bad)
+    lingnan = _data("lingnan_pilot", "2022-03-01")
+    data = dataclasses.replace(
+        data,
+        evaluations=[dataclasses.replace(evaluation, ranking=ranking, evaluator=bad)],
+        parents=[dataclasses.replace(p, parent=p.parent + bad) for p in lingnan.parents],
+        minimums=[dataclasses.replace(m, message=m.message + bad) for m in lingnan.minimums],
+        has_minimums=True,
+    )
+    page = render_report_html(data)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", page)
+    assert "市自然资源局\\x1b[31m&lt;b&gt;\\x00\\u202e" in page
+    assert "<b>" not in page
+    tags = _Tags()
+    tags.feed(page)
+    assert "b" not in tags.tags
+    document = docx.Document(io.BytesIO(render_report_docx(data, dt.date(2024, 1, 2))))
+    texts = [p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for row in t.rows for c in row.cells
+    ]
+    assert any(t.startswith("市自然资源局\\x1b[31m<b>\\x00\\u202e") for t in texts)
+    assert any(t.startswith("青溪市\\x1b[31m<b>") for t in texts)
+    assert not any(re.search(r"[\x00-\x08\x0b-\x1f\u202e]", t) for t in texts)

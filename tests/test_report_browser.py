@@ -1,6 +1,8 @@
 """cdo report's page in a real browser: it loads without errors, and its charts' numbers
-are those of ``cdo validate --format json`` and ``cdo overdue --format json`` on the
-same roster.
+are those of ``cdo validate --format json``, ``cdo overdue --format json`` and (for a
+scheme that evaluates its officers) ``cdo evaluation rank --format json`` on the same
+roster; where units name parents, the roll-up by parent is validate's
+``summary_by_parent`` and overdue's items counted per parent.
 
 Chromium is Debian's package (``/usr/bin/chromium``), run headless with nothing
 downloaded and no network, and driven over the DevTools protocol on a pipe
@@ -35,8 +37,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ROSTERS = ROOT / "tests" / "data" / "report"
 # Each built-in scheme with a partly filled roster, on a day with overdue, due-soon and
-# filed duties.
-CASES = [("puning", "2023-12-20"), ("zhaoqing", "2022-04-25"), ("huizhou", "2023-04-20")]
+# filed duties (Huizhou's with the scores of its 2022 evaluation); and the test scheme
+# whose units name parents and whose members choose a minimum of units.
+CASES = [
+    ("puning", "2023-12-20"),
+    ("zhaoqing", "2022-04-25"),
+    ("huizhou", "2023-04-20"),
+    ("lingnan_pilot", "2022-03-01"),
+]
+# The test schemes are not built in: cdo is told where they are.
+OPTIONS = {"lingnan_pilot": ["--policies", str(ROOT / "tests" / "schemes")]}
 
 Cli = Callable[..., Any]
 
@@ -51,6 +61,7 @@ class _PageNumbers(HTMLParser):
         super().__init__()
         self.chart: str | None = None
         self.table: str | None = None
+        self.row: dict[str, str] | None = None
         self.found: dict[str, list[dict[str, str]]] = defaultdict(list)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -65,18 +76,30 @@ class _PageNumbers(HTMLParser):
             self.found["main"].append(a)
         elif tag == "span" and a.get("class") == "roster":
             self.found["rosters"].append(a)
+        elif tag == "section" and a.get("class") == "evaluation":
+            self.found["evaluations"].append(a)
         elif tag == "g" and self.chart and a.get("class") in ("bar", "deadline", "marker"):
             self.found[f"{self.chart}:{a['class']}"].append(a)
         elif tag == "tr" and self.table and "data-unit" in a:
             self.found[self.table].append(a)
+            self.row = a
         elif tag == "tr" and self.table == "undated" and "data-obligation" in a:
             self.found["undated-rows"].append(a)
+        elif tag == "tr" and self.table == "parents" and "data-parent" in a:
+            self.found["parents"].append(a)
+        elif tag == "tr" and self.table == "minimums" and "data-message" in a:
+            self.found["minimums"].append(a)
+        elif tag == "td" and self.row is not None and "data-dimension" in a:
+            # an officer's score on one dimension, kept with the row
+            self.row[f"score:{a['data-dimension']}"] = a["data-score"]
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "svg":
             self.chart = None
         elif tag == "table":
             self.table = None
+        elif tag == "tr":
+            self.row = None
 
 
 def page_numbers(html: str) -> dict[str, list[dict[str, str]]]:
@@ -105,12 +128,19 @@ _UNIT_MISSING = re.compile(
 )
 
 
-def expected_numbers(cli: Cli, rosters: list[Path], as_of: str) -> dict[str, Any]:
-    """The report's numbers as ``cdo validate`` and ``cdo overdue`` give them on the same
-    rosters and day (several rosters of one scheme: checked and counted together)."""
+def expected_numbers(
+    cli: Cli, rosters: list[Path], as_of: str, options: list[str] | None = None
+) -> dict[str, Any]:
+    """The report's numbers as ``cdo validate``, ``cdo overdue`` and ``cdo evaluation
+    rank`` give them on the same rosters and day (several rosters of one scheme: checked
+    and counted together); ``options`` come before the command (``--policies``)."""
     names = [str(p) for p in rosters]
+    cli = _with(cli, options or [])
     validate = _json(cli, "validate", *names, "--as-of", as_of, "--format", "json")
     (summary,) = validate["summary"].values()  # one scheme: one summary
+    (by_parent,) = validate["summary_by_parent"].values() or [{}]
+    scheme = _json(cli, "policy", "show", _scheme_of(rosters[0]), "--format", "json")
+    role_names = [r["name"] for r in scheme["roles"]]
     coverage = {k: [c["complete"], c["incomplete"], c["missing"]] for k, c in summary.items()}
     missing: dict[str, set[str]] = defaultdict(set)
     files: dict[str, Counter[str]] = {name: Counter() for name in names}
@@ -121,7 +151,7 @@ def expected_numbers(cli: Cli, rosters: list[Path], as_of: str) -> dict[str, Any
             missing[unit].add(role)
         elif f["code"] == "unit-missing":
             unit, roles = _UNIT_MISSING.fullmatch(f["message"]).groups()  # type: ignore[union-attr]
-            missing[unit].update(roles.split("、"))
+            missing[unit].update(split_roles(roles, role_names))
     given = [a for name in names for a in ("--roster", name)]
     overdue = _json(cli, "overdue", *given, "--as-of", as_of, "--all", "--format", "json")
     return {
@@ -129,7 +159,65 @@ def expected_numbers(cli: Cli, rosters: list[Path], as_of: str) -> dict[str, Any
         "missing": {u: sorted(r) for u, r in missing.items()},
         "rosters": {name: (c["error"], c["warning"]) for name, c in files.items()},
         "items": overdue["items"],
+        "by_parent": by_parent,
+        "roles": role_names,
+        "parents": _parents(scheme),
+        "minimums": [f["message"] for f in validate["findings"] if f["code"] == "minimum-not-met"],
+        "ranking": _ranking(cli, names) if len(names) == 1 else None,
     }
+
+
+def _with(cli: Cli, options: list[str]) -> Cli:
+    """``cli`` with ``options`` (such as ``--policies``) before every command."""
+    return lambda *args, **kw: cli(*options, *args, **kw)
+
+
+def _scheme_of(roster: Path) -> str:
+    """The scheme a roster file names (its ``scheme:`` line)."""
+    text = roster.read_text(encoding="utf-8")
+    found = re.search(r"^scheme:\s*(\S+)", text, re.MULTILINE)
+    assert found, roster
+    return found.group(1)
+
+
+def split_roles(text: str, names: list[str]) -> list[str]:
+    """Posts listed with 、 between them, where a post's name may hold a 、 itself
+    (县(市、区)首席数据官): the longest known name at each place, with the suffix
+    （视单位属性而定） where the report adds it."""
+    known = sorted({*names, *(f"{n}（视单位属性而定）" for n in names)}, key=len, reverse=True)
+    out: list[str] = []
+    while text:
+        name = next((n for n in known if text.startswith(n)), None)
+        assert name is not None, f"unknown post in {text!r}"
+        out.append(name)
+        text = text[len(name) :].removeprefix("、")
+    return out
+
+
+def _parents(scheme: dict[str, Any]) -> dict[str, list[str]]:
+    """Each unit's parent, its parent's parent, …, from ``cdo policy show --format json``."""
+    index = {n: u for u in scheme["units"] for n in (u["name"], *u["aliases"])}
+    chains: dict[str, list[str]] = {}
+    for unit in scheme["units"]:
+        chain: list[str] = []
+        at = unit
+        while at["parent"] in index and index[at["parent"]]["name"] not in chain:
+            at = index[at["parent"]]
+            chain.append(at["name"])
+        chains[unit["name"]] = chain
+    return chains
+
+
+def _ranking(cli: Cli, names: list[str], *options: str) -> Any:
+    """``cdo evaluation rank --format json`` on the roster; None when its scheme has no
+    evaluation or the roster no scores (rank says so and exits 2)."""
+    result = cli("evaluation", "rank", "--roster", names[0], *options, "--format", "json")
+    if result.exit_code == 2 and (
+        "没有规定对首席数据官的评价" in result.stderr or "评分记录" in result.stderr
+    ):
+        return None
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
 
 
 def compare(page: dict[str, list[dict[str, str]]], expected: dict[str, Any], as_of: str) -> None:
@@ -216,19 +304,106 @@ def compare(page: dict[str, list[dict[str, str]]], expected: dict[str, Any], as_
     for key, found in page.items():
         if key.startswith("missing:"):
             for r in found:
-                missing[r["data-unit"]].update(r["data-roles"].split("、"))
+                missing[r["data-unit"]].update(split_roles(r["data-roles"], expected["roles"]))
     assert {u: sorted(r) for u, r in missing.items()} == expected["missing"]
     shown = {
         r["data-name"]: (int(r["data-errors"]), int(r["data-warnings"])) for r in page["rosters"]
     }
     assert shown == expected["rosters"]
+    assert Counter(r["data-message"] for r in page.get("minimums", [])) == Counter(
+        expected["minimums"]
+    )
+    compare_parents(page, expected)
+    compare_ranking(page, expected["ranking"])
+
+
+_STATES = ("complete", "incomplete", "missing")
+
+
+def compare_parents(page: dict[str, list[dict[str, str]]], expected: dict[str, Any]) -> None:
+    """Per parent: validate's summary_by_parent, and overdue's overdue items of the parent
+    itself and of the units under it (at any depth)."""
+    chains = expected["parents"]
+    own: Counter[str] = Counter()
+    below: Counter[str] = Counter()
+    for i in expected["items"]:
+        if i["status"] == "overdue":
+            own[i["unit"]] += 1
+            below.update(chains.get(i["unit"], []))
+    parents = {p for chain in chains.values() for p in chain}
+    wanted = {
+        p: (
+            [expected["by_parent"].get(p, {}).get(s, 0) for s in _STATES],
+            own[p],
+            below[p],
+        )
+        for p in parents
+        if p in expected["by_parent"] or own[p] or below[p]
+    }
+    rows = {
+        r["data-parent"]: (
+            [int(r[f"data-{s}"]) for s in _STATES],
+            int(r["data-overdue-own"]),
+            int(r["data-overdue-below"]),
+        )
+        for r in page.get("parents", [])
+    }
+    assert rows == wanted
+    bars = {
+        b["data-parent"]: [int(b[f"data-{s}"]) for s in _STATES]
+        for b in page.get("parents:bar", [])
+    }
+    assert bars == {p: counts for p, (counts, _, _) in wanted.items()}
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def compare_ranking(page: dict[str, list[dict[str, str]]], ranking: Any) -> None:
+    """The evaluation section's ranking is ``cdo evaluation rank``'s: the year, the
+    order, ranks (ties equal), names, every score, totals, and who was not evaluated."""
+    sections = page.get("evaluations", [])
+    if ranking is None:
+        assert all(s["data-ranked"] == "0" for s in sections), sections
+        assert "evaluation" not in page
+        return
+    (section,) = sections
+    assert section["data-evaluation"] == ranking["evaluation"]
+    assert int(section["data-year"]) == ranking["year"]
+    assert section["data-weighted"] == ("true" if ranking["weighted"] else "false")
+    rows = page["evaluation"]
+    assert [
+        (
+            r["data-unit"],
+            r["data-name"],
+            int(r["data-rank"]) if r["data-rank"] else None,
+            _number(r["data-total"]),
+            r["data-evaluated"] == "true",
+            r["data-missing"],
+        )
+        for r in rows
+    ] == [
+        (j["unit"], j["name"], j["rank"], j["total"], j["evaluated"], "、".join(j["missing"]))
+        for j in ranking["rows"]
+    ]
+    for r, j in zip(rows, ranking["rows"], strict=True):
+        if j["evaluated"]:
+            assert {d: _number(r[f"score:{d}"]) for d in ranking["dimensions"]} == j["scores"]
+    ranked = [j for j in ranking["rows"] if j["rank"] is not None]
+    assert int(section["data-ranked"]) == len(ranked)
+    assert [
+        (b["data-unit"], int(b["data-rank"]), float(b["data-total"]))
+        for b in page.get("evaluation:bar", [])
+    ] == [(j["unit"], j["rank"], j["total"]) for j in ranked]
 
 
 def _report(cli: Cli, scheme: str, as_of: str, tmp_path: Path) -> tuple[Path, Path]:
     roster = tmp_path / "roster.yaml"
     shutil.copyfile(ROSTERS / f"{scheme}.yaml", roster)
     page = tmp_path / f"{scheme}.html"
-    result = cli("report", "roster.yaml", "--as-of", as_of, "-o", page.name)
+    options = OPTIONS.get(scheme, [])
+    result = cli(*options, "report", "roster.yaml", "--as-of", as_of, "-o", page.name)
     assert result.exit_code == 0, result.output
     return roster, page
 
@@ -240,9 +415,14 @@ def test_report_numbers_match_validate_and_overdue(
     """The page as written (no browser): its numbers are validate's and overdue's."""
     roster, page = _report(cli, scheme, as_of, tmp_path)
     numbers = page_numbers(page.read_text(encoding="utf-8"))
-    expected = expected_numbers(cli, [Path(roster.name)], as_of)
+    expected = expected_numbers(cli, [Path(roster.name)], as_of, OPTIONS.get(scheme))
     assert expected["items"] and any(i["status"] == "overdue" for i in expected["items"])
     compare(numbers, expected, as_of)
+    # The cases show what they are for: a ranking with a tie, parents, minimums not met.
+    if scheme == "huizhou":
+        assert [r["data-rank"] for r in numbers["evaluation"]][:4] == ["1", "2", "2", "4"]
+    if scheme == "lingnan_pilot":
+        assert numbers["parents"] and numbers["minimums"]
 
 
 # ---------------------------------------------------------------- in Chromium
@@ -448,8 +628,11 @@ def test_report_in_chromium(
     session = browser.open(page.as_uri())
     assert browser.problems(session) == []
     dom = browser.dom(session)
-    assert dom.count("<svg") == 4
-    compare(page_numbers(dom), expected_numbers(cli, [Path(roster.name)], as_of), as_of)
+    # the four charts, the roll-up by parent's and the evaluation's where there are some
+    charts = 4 + (scheme == "lingnan_pilot") + (scheme == "huizhou")
+    assert dom.count("<svg") == charts
+    expected = expected_numbers(cli, [Path(roster.name)], as_of, OPTIONS.get(scheme))
+    compare(page_numbers(dom), expected, as_of)
 
     shots = Path(os.environ.get("CDO_REPORT_SHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,8 @@ from ..errors import UsageError, one_of
 
 if TYPE_CHECKING:
     from ..findings import Finding
+    from ..outlines import Weights
+    from ..policy import Scheme
     from ..roster_loading import LoadedRoster
     from ..workspace import Workspace
 from .apps import command
@@ -57,13 +59,32 @@ def report_cmd(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件（整体替换）。")] = False,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year",
+            help="首席数据官评价排名的年度；默认统计日及以前最近的有评分的年度。",
+            metavar="YEAR",
+        ),
+    ] = None,
+    weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--weights",
+            help="评价单位提供的各项权重（.yaml、.csv 或 .xlsx，与 cdo render 评价表 --weights 相同）："
+            "按加权合计排名；不给时按各项得分之和排名（文件未规定权重，属推定）。",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
-    """工作情况报告：任职情况、逾期事项、期限时间轴和待办清单，供会议展示和年度总结。
+    """工作情况报告：任职情况、逾期事项、期限时间轴、待办清单和首席数据官评价排名，供会议展示和年度总结。
 
     网页为单个文件（样式、图表都在文件内，不联网），可投影，可按 A4 打印；
     Word 文件按公文格式（GB/T 9704）排版，以表格列出同样的数字。
     数字与同一天的 cdo validate（任职情况）和 cdo overdue（报送情况，14 天内为即将到期）一致；
-    同一方案的几份名册合在一起统计。名册有错误时不生成报告，请先用 cdo validate 改正。
+    同一方案的几份名册合在一起统计；单位写明上级单位的，按上级单位汇总。
+    方案规定了评价的（惠州），按名册中的评分排名，与 cdo evaluation rank 相同。
+    名册有错误时不生成报告，请先用 cdo validate 改正。
 
     退出码：0 已生成；1 名册有错误；2 日期、格式、文件有误或无法写出。
 
@@ -72,7 +93,9 @@ def report_cmd(
       cdo report --as-of 2023-11-01
       cdo report roster.yaml -o 工作情况报告.html
       cdo report 部门.yaml 县区.yaml --format docx
+      cdo report --year 2022 --weights 权重.yaml
     """
+    from ..outline_render import parse_year
     from ..output import NewFile, is_folder_path, write_files
     from ..overdue import check_horizon
     from ..report_data import WITHIN, compute_report
@@ -80,9 +103,19 @@ def report_cmd(
     chosen = _format(fmt, output)
     day = parse_date(as_of) if as_of is not None else dt.date.today()
     check_horizon(day, WITHIN)
+    ranked_year = parse_year(year)
     ws = workspace(ctx)
     ws.as_of = day  # the schemes' scope (units and posts brought in later) on that day
-    data = compute_report(_rosters(ws, default_rosters(files)), day)
+    rosters = _rosters(ws, default_rosters(files))
+    scheme = rosters[0][0].scheme
+    if (ranked_year is not None or weights is not None) and not scheme.evaluations:
+        option = "--year" if ranked_year is not None else "--weights"
+        raise UsageError(
+            f"{scheme.city}方案（{scheme.id}）没有规定对首席数据官的评价，{option} 无从使用",
+            hint=f"去掉 {option}；--year、--weights 只用于评价排名（如惠州）。",
+        )
+    chosen_weights = _weights(scheme, weights) if weights is not None else None
+    data = compute_report(rosters, day, year=ranked_year, weights=chosen_weights)
     if chosen == "docx":
         from ..report_docx import render_report_docx
 
@@ -142,6 +175,20 @@ def _rosters(ws: "Workspace", given: list[Path]) -> "list[tuple[LoadedRoster, li
     for finding in result.findings:
         found.setdefault(finding.file, []).append(finding)
     return [(c.roster, found[c.name]) for c in checks if c.roster is not None]
+
+
+def _weights(scheme: "Scheme", path: Path) -> "dict[str, Weights]":
+    """The bureau's weights (read as ``cdo render 评价表 --weights`` reads them), for the
+    scheme's one evaluation."""
+    from ..evaluation_weights import read_weights
+
+    if len(scheme.evaluations) > 1:
+        raise UsageError(
+            f"{scheme.city}方案有多项评价，--weights 不知用于哪一项",
+            hint="不给 --weights 生成报告；各项评价的加权排名用 cdo evaluation rank --evaluation ID --weights 文件。",
+        )
+    evaluation = scheme.evaluations[0]
+    return {evaluation.id: read_weights(path, evaluation)}
 
 
 def _format(fmt: str | None, output: str | None) -> str:
