@@ -150,15 +150,18 @@ def ranking_for_roster(
     year: int,
     weights: Weights | None = None,
 ) -> Ranking:
-    """Every officer ``evaluation`` judges in the roster's scheme, ranked for ``year``.
+    """Every officer ``evaluation`` judges in the roster's scheme, ranked for ``year``
+    (weighted by ``weights``, the bureau's, else by those the document gives, if any).
 
     An officer with no record for the year is listed as not evaluated; the name is the
     record's, else the roster's holder of the post.
     """
+    from .outlines import document_weights
     from .policy_outlines import evaluated_units
     from .roster_evaluations import find_record
 
     scheme = loaded.scheme
+    weights = weights or document_weights(scheme, evaluation)  # as the sheet prints them
     officers: list[Scored] = []
     for unit, role in evaluated_units(scheme, evaluation):
         entry = loaded.entry(unit)
@@ -186,8 +189,10 @@ def ranking_for_records(
     not know are ranked under the name as written.
     """
     from .lookup import unit_names
+    from .outlines import document_weights
     from .policy_outlines import evaluated_units
 
+    weights = weights or document_weights(scheme, evaluation)  # as the sheet prints them
     names = unit_names(scheme)
     roles = {u.name: r.name for u, r in evaluated_units(scheme, evaluation)}
     officers: list[Scored] = []

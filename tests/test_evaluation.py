@@ -428,3 +428,32 @@ def test_rank_help_is_chinese(cli: Cli) -> None:
     result = cli("evaluation", "rank", "--help")
     assert result.exit_code == 0
     assert "例：" in result.stdout and "推定" in result.stdout
+
+
+def test_rank_uses_the_documents_own_weights_as_the_sheet_prints_them() -> None:
+    """A scheme whose document sets weights: the ranking weighs by them, as the blank
+    sheet prints them, unless the bureau supplies its own."""
+    from cdo_cli.evaluation_rank import ranking_for_records
+    from cdo_cli.policy_loading import Registry
+    from cdo_cli.records import ScoreRecord, Where
+
+    scheme = Registry().get("huizhou")
+    evaluation = scheme.evaluations[0]
+    given = dict.fromkeys((d.text for d in evaluation.dimensions), 10)
+    given[evaluation.dimensions[0].text] = 40
+    from cdo_cli.policy_outlines import DocumentWeights
+
+    weights = DocumentWeights(values=given, source=evaluation.source)
+    weighted = evaluation.model_copy(update={"weights": weights})
+    dims = [d.text for d in evaluation.dimensions]
+    high_first: dict[str, int | float] = {dims[0]: 100, **dict.fromkeys(dims[1:], 0)}
+    high_rest: dict[str, int | float] = {dims[0]: 0, **dict.fromkeys(dims[1:], 60)}
+    records = [
+        ScoreRecord("惠城区", evaluation.id, 2023, "甲", high_first, Where("a.docx")),
+        ScoreRecord("博罗县", evaluation.id, 2023, "乙", high_rest, Where("b.docx")),
+    ]
+    plain = ranking_for_records(scheme, evaluation, records, 2023)
+    assert [r.name for r in plain.rows] == ["乙", "甲"]  # 360 against 100
+    ranked = ranking_for_records(scheme, weighted, records, 2023)
+    assert [r.name for r in ranked.rows] == ["甲", "乙"]  # 4000 against 3600
+    assert ranked.assumption is None and "惠州市首席数据官制度试点实施方案" in ranked.weights_by
