@@ -765,9 +765,8 @@ def _finder(text: str, paths: Iterable[KeyPath]) -> Finder:
                     continue  # a single mapping standing for a one-item list
                 elif isinstance(node, dict):
                     if lc is not None:
-                        line, col = (
-                            lc.key(key) if at_key or not _is_leaf(node, key) else lc.value(key)
-                        )
+                        on_key = at_key or not _is_leaf(node, key) or node.get(key) is None
+                        line, col = lc.key(key) if on_key else lc.value(key)  # a null: its key
                         best = (line + 1, col + 1)
                     node = node[key]
                 else:
@@ -873,11 +872,10 @@ def _positions_from_events(text: str, paths: list[KeyPath]) -> Finder:
                     parent.wants.pop(parent.key, None) if isinstance(parent.key, str) else None
                 )
                 mark = parent.key_mark
-                where = (
-                    _value_position(text, lines, parent.event, event)
-                    if kind is ScalarEvent
-                    else (mark.line, mark.column)
-                )
+                if kind is not ScalarEvent or _is_null(event):
+                    where = (mark.line, mark.column)  # a null is placed at its key
+                else:
+                    where = _value_position(text, lines, parent.event, event)
                 for path, _ in reaching or ():
                     found[path] = (mark.line, mark.column, *where)
                 parent.key = _NO_KEY
@@ -929,6 +927,14 @@ def _tag(loader: Any, event: Any) -> str:
     if tag not in _KEY_TAGS:
         raise _Unusual
     return tag
+
+
+def _is_null(event: Any) -> bool:
+    """A plain scalar the resolver reads as null: nothing, ``~`` or ``null``."""
+    return not event.style and event.tag is None and event.value in _NULLS
+
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
 def _is_empty(event: Any) -> bool:

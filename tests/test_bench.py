@@ -204,8 +204,8 @@ def _round_trip_finder(text: str) -> Callable[[tuple[Any, ...], bool], Any]:
                 elif isinstance(node, dict):
                     if lc is not None:
                         line, col = (
-                            lc.key(key)
-                            if at_key or isinstance(node.get(key), dict | list)
+                            lc.key(key)  # a null (``key:``, ``key: ~``) too: at its key
+                            if at_key or isinstance(node.get(key), dict | list | None)
                             else lc.value(key)
                         )
                         best = (line + 1, col + 1)
