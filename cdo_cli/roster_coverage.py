@@ -77,7 +77,7 @@ def unit_states(rosters: Sequence[LoadedRoster], as_of: dt.date | None = None) -
     invalid = {name for r in rosters for name in r.invalid}
     # Units the members choose from (counted by a minimum): one left out is not chosen,
     # not missing.
-    chosen = {u.name for m in scheme.minimums for u in scheme.select(m.count)}
+    chosen = {u.name for u in scheme.units if scheme.minimums_choosing(u)}
     states: list[UnitState] = []
     for unit in scheme.units:
         if not unit.in_force(as_of):

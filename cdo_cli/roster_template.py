@@ -80,7 +80,7 @@ def _unit_block(
     scheme: Scheme,
 ) -> list[str]:
     lines = []
-    counted = [m for m in scheme.minimums if m.count.matches(unit)]
+    counted = scheme.minimums_choosing(unit)
     if counted:
         # A unit the members choose from: listed means chosen (roster_coverage).
         asks = "；".join(f"文件要求{m.text}" for m in counted)
