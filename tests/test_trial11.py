@@ -282,3 +282,15 @@ def test_overdue_duty_owed_by_the_rosters_attribute(cli: Cli, schemes: str, tmp_
         ("市发展和改革局", 2021): "filed",
         ("市自然资源局", 2021): "overdue",
     }, by_unit
+
+
+def test_policy_show_duty_owed_by_an_attribute_is_left_to_the_roster(
+    cli: Cli, schemes: str
+) -> None:
+    """The annual report's owners turn on an attribute no unit states in the scheme: the
+    deadline table says so instead of “0个单位”, and no post says “其余” of nothing."""
+    result = cli("--policies", schemes, "policy", "show", "yunling")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if "annual_report" in line)
+    assert "0个单位" not in row and "视名册写明的属性而定" in row, row
+    assert "（10个视名册写明的属性而定）" in result.stdout
