@@ -294,3 +294,26 @@ def test_policy_show_duty_owed_by_an_attribute_is_left_to_the_roster(
     row = next(line for line in result.stdout.splitlines() if "annual_report" in line)
     assert "0个单位" not in row and "视名册写明的属性而定" in row, row
     assert "（10个视名册写明的属性而定）" in result.stdout
+
+
+def test_policy_check_warns_of_a_form_sent_where_its_posts_are_not_set(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """附件2 as first written, for departments and 街道 alike: a street's copy had every
+    section blank though the roster named its people. policy check says so and how to
+    write it (the fixture does: a second form for the streets)."""
+    text = (HERE / "dongcheng.yaml").read_text(encoding="utf-8")
+    one_form = text.replace(
+        "    applies_to:\n      kinds: [department]\n    obligation: name_list\n",
+        "    applies_to:\n      kinds: [department, subdistrict]\n    obligation: name_list\n",
+    )
+    assert one_form != text
+    (tmp_path / "dongcheng.yaml").write_text(one_form, encoding="utf-8")
+    source = str(HERE / "sources" / "dongcheng.txt")
+    result = cli("policy", "check", "dongcheng.yaml", "--source", source)
+    assert result.exit_code == 0, result.output
+    assert (
+        "“附件2”的“首席数据官”栏由“部门首席数据官”（dept_cdo）填写，但这份表格也发给不设这一职位的"
+        "4个单位（街道：东华街道、西河街道、南岭街道等），他们的表上这一栏总是空着  [form-role-absent]"
+    ) in result.stdout
+    assert "attachment2_street" in result.stdout
