@@ -317,3 +317,97 @@ def test_policy_check_warns_of_a_form_sent_where_its_posts_are_not_set(
         "4个单位（街道：东华街道、西河街道、南岭街道等），他们的表上这一栏总是空着  [form-role-absent]"
     ) in result.stdout
     assert "attachment2_street" in result.stdout
+
+
+def test_overdue_lists_an_undated_filing_as_filed_or_not_never_overdue(
+    cli: Cli, schemes: str, tmp_path: Path
+) -> None:
+    """数据资源目录 “编制完成后” 报备案: with --all each department's is 已报送 or 未报送, under
+    无期限; it is never overdue, so --check is not failed by it."""
+    _roster(
+        tmp_path,
+        "roster.yaml",
+        "scheme: dongcheng\nunits:\n  区发展和改革局:\n    filings:\n"
+        "      - {obligation: catalog_filing, date: 2023-11-15}\n"
+        "      - {obligation: name_list, date: 2023-08-30}\n",
+    )
+    args = ("--policies", schemes, "overdue", "--as-of", "2023-09-10", "--format", "json")
+    items = json.loads(cli(*args, "--all").stdout)["items"]
+    catalog = {i["unit"]: i["status"] for i in items if i["obligation"] == "catalog_filing"}
+    assert catalog == dict.fromkeys(
+        ["区发展和改革局", "区教育局", "区公安分局", "区民政局", "区卫生健康局"], "not_filed"
+    ), catalog  # filed on 11-15: not yet on 09-10
+    later = json.loads(cli(*args[:4], "2023-11-20", "--all", "--format", "json").stdout)
+    filed = [i for i in later["items"] if i["obligation"] == "catalog_filing"]
+    assert {i["unit"]: i["status"] for i in filed}["区发展和改革局"] == "filed"
+    assert all(i["due"] is None and i["days_overdue"] == 0 for i in filed)
+    assert not any(i["obligation"] == "staff_change" for i in later["items"])
+    table = cli(*args[:4], "2023-11-20", "--all", "--unit", "区发展和改革局")
+    assert "无期限" in table.stdout and "（编制完成后）" in table.stdout, table.stdout
+    only_undated = cli(*args[:4], "2023-08-01", "--check", "--unit", "区发展和改革局")
+    assert only_undated.exit_code == 0, only_undated.output
+
+
+def test_init_before_and_after_the_scope_grows(cli: Cli, schemes: str, tmp_path: Path) -> None:
+    """2021: the 5 pilot departments, each with a 试点联络员; from 2022-01-01: all 10, and
+    the liaison post is over."""
+    early = cli("--policies", schemes, "init", "--scheme", "yunling", "--as-of", "2021-09-01")
+    assert "（云岭市，6 个单位）" in early.stdout, early.output
+    text = Path("roster.yaml").read_text(encoding="utf-8")
+    assert "市教育局" not in text and text.count("pilot_liaison:") == 5
+    assert "# 设有信息中心或其他信息化机构？填 true 或 false" in text
+    Path("roster.yaml").unlink()
+    late = cli("--policies", schemes, "init", "--scheme", "yunling", "--as-of", "2022-03-01")
+    assert "（云岭市，11 个单位）" in late.stdout, late.output
+    text = Path("roster.yaml").read_text(encoding="utf-8")
+    assert "  市教育局:" in text and "pilot_liaison" not in text
+
+
+def test_validate_posts_by_attribute_and_by_kind(cli: Cli, schemes: str, tmp_path: Path) -> None:
+    """Attribute unstated: asked; false: no 首席数据官 allowed; a 街道 given a department's
+    post is told so with its kind's Chinese name."""
+    _roster(tmp_path, "roster.yaml", YUNLING)
+    found = _findings(
+        cli("--policies", schemes, "validate", "roster.yaml", "--as-of", "2022-03-01", "-f", "json")
+    )
+    messages = {f["code"]: f["message"] for f in found}
+    assert messages["attribute-missing"] == (
+        "“市人力资源和社会保障局”未写明是否“设有信息中心或其他信息化机构”，无法判断是否须设“部门首席数据官”"
+    )
+    police = YUNLING.replace(
+        "      data_specialist: {name: 邹专",
+        "      dept_cdo: {name: 龙安, title: 副局长}\n      data_specialist: {name: 邹专",
+    )
+    _roster(tmp_path, "roster.yaml", police)
+    found = _findings(
+        cli("--policies", schemes, "validate", "roster.yaml", "--as-of", "2022-03-01", "-f", "json")
+    )
+    assert "政府部门“市公安局”不设“部门首席数据官”（dept_cdo）" in [f["message"] for f in found]
+    _roster(
+        tmp_path,
+        "roster.yaml",
+        "scheme: dongcheng\nunits:\n  东华街道办事处:\n    officers:\n"
+        "      dept_exec: {name: 陶执, title: 科长}\n",
+    )
+    found = _findings(cli("--policies", schemes, "validate", "roster.yaml", "-f", "json"))
+    assert "街道“东华街道”不设“首席数据执行官”（dept_exec）" in [f["message"] for f in found]
+
+
+def test_validate_a_city_that_chose_two_counties(cli: Cli, schemes: str, tmp_path: Path) -> None:
+    """江城市 names two counties in its roster: fewer than 不少于3个; 海州市 names three."""
+    _roster(tmp_path, "名册/海州市.yaml", HAIZHOU)
+    _roster(
+        tmp_path,
+        "名册/江城市.yaml",
+        "scheme: lingdong_pilot\nunits:\n  江城市:\n    officers:\n"
+        "      city_cdo: {name: 卫江, title: 副市长}\n"
+        "  江南区:\n    officers:\n      county_cdo: {name: 蒋南, title: 副区长}\n"
+        "  江北区:\n    officers:\n      county_cdo: {name: 韩北, title: 副区长}\n",
+    )
+    found = _findings(cli("--policies", schemes, "validate", "名册/", "-f", "json"))
+    short = [(f["file"], f["message"]) for f in found if f["code"] == "minimum-not-met"]
+    assert (
+        "名册/江城市.yaml",
+        "地级以上市“江城市”只列出了 2 个（江城市江南区、江城市江北区），文件要求不少于3个县(市、区)",
+    ) in short
+    assert not any("海州市”只列出了" in m and "县" in m for _, m in short), short
