@@ -234,13 +234,17 @@ def _scheme_items(
 def owing_units(scheme: Scheme, obligation: Obligation, roster: LoadedRoster | None) -> list[Unit]:
     """The units that owe ``obligation``, in the scheme's order. A duty owed by units with
     an attribute (设有信息中心的部门) is owed where the roster (or else the scheme) states
-    it; a unit that has not said is left out, as validate asks it to say."""
+    it; a unit that has not said is left out, as validate asks it to say. A unit the
+    members choose from (a minimum counts it) that no roster lists was not chosen and owes
+    nothing, as validate does not call it missing; without a roster nothing is known."""
     selector = obligation.owed_by
-    if not selector.attributes or roster is None:
+    if roster is None:
         return scheme.select(selector)
     owing = []
     for unit in scheme.units:
         entry = roster.entry(unit)
+        if entry is None and scheme.minimums and scheme.minimums_choosing(unit):
+            continue
         if selector.matches(unit, entry.attributes if entry is not None else None):
             owing.append(unit)
     return owing

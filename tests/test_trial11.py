@@ -411,3 +411,32 @@ def test_validate_a_city_that_chose_two_counties(cli: Cli, schemes: str, tmp_pat
         "地级以上市“江城市”只列出了 2 个（江城市江南区、江城市江北区），文件要求不少于3个县(市、区)",
     ) in short
     assert not any("海州市”只列出了" in m and "县" in m for _, m in short), short
+
+
+def test_overdue_a_county_no_roster_chose_owes_nothing(
+    cli: Cli, tmp_path: Path, schemes: str
+) -> None:
+    """A duty of the chosen counties: 海州市海阳市, which 海州市's roster does not list, was
+    not chosen and owes nothing, as validate does not call it missing. Without any roster
+    nothing is known to be chosen, and every county is listed."""
+    text = (HERE / "lingdong_pilot.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: lingdong_pilot", "id: lingdong_duty").replace(
+        "obligations:\n",
+        "obligations:\n"
+        "  - id: county_report\n"
+        "    title: 试点县(市、区)报送工作情况\n"
+        "    owed_by: {kinds: [county]}\n"
+        "    owed_to: 省政务服务数据管理局\n"
+        "    deliverable: report\n"
+        "    due: {date: 2024-06-30, text: 2024年6月30日前}\n"
+        "    source: {section: 一, quote: 试点县(市、区)和市级部门名单由试点地市确定}\n",
+        1,
+    )
+    (tmp_path / schemes / "lingdong_duty.yaml").write_text(text, encoding="utf-8")
+    _roster(tmp_path, "海州市.yaml", HAIZHOU.replace("lingdong_pilot", "lingdong_duty"))
+    args = ("--policies", schemes, "overdue", "--as-of", "2024-07-15", "--format", "json")
+    items = json.loads(cli(*args, "--roster", "海州市.yaml").stdout)["items"]
+    owing = {i["unit"] for i in items if i["obligation"] == "county_report"}
+    assert owing == {"海州市海城区", "海州市滨海区", "海州市海丰县"}, owing
+    items = json.loads(cli(*args, "--scheme", "lingdong_duty").stdout)["items"]
+    assert len({i["unit"] for i in items if i["obligation"] == "county_report"}) == 10
