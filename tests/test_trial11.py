@@ -440,3 +440,15 @@ def test_overdue_a_county_no_roster_chose_owes_nothing(
     assert owing == {"海州市海城区", "海州市滨海区", "海州市海丰县"}, owing
     items = json.loads(cli(*args, "--scheme", "lingdong_duty").stdout)["items"]
     assert len({i["unit"] for i in items if i["obligation"] == "county_report"}) == 10
+
+
+def test_validate_a_missing_unit_is_reported_with_its_kin(
+    cli: Cli, schemes: str, tmp_path: Path
+) -> None:
+    """省卫生健康委, missing from every roster, is reported in the roster of the other
+    provincial departments, not in whichever city's roster sorts first."""
+    _roster(tmp_path, "名册/江城市.yaml", "scheme: lingdong_pilot\nunits:\n  江城市: {}\n")
+    _roster(tmp_path, "名册/省直部门.yaml", PROVINCIAL)
+    found = _findings(cli("--policies", schemes, "validate", "名册/", "-f", "json"))
+    where = {f["file"] for f in found if "“省卫生健康委”在方案范围内" in f["message"]}
+    assert where == {"名册/省直部门.yaml"}, found
