@@ -63,6 +63,7 @@ CODES: tuple[Code, ...] = (
     Code("scheme", "due-before-issue",   W, "期限或首个年度早于文件印发日期（发文时已过期，请核对原文）"),
     Code("scheme", "column-unfilled",    W, "附件中填写人员信息的列，没有职位来填（单位名单或未指定 role 的栏目）"),
     Code("scheme", "section-role",       E, "按职位填写的栏目（unit_role、role_list）未指定 role"),
+    Code("scheme", "form-role-absent",   W, "每单位一份的附件发给了不设某栏目职位的单位（如部门的表发给街道），这些单位的表上该栏总是空的"),
     Code("scheme", "parent-unknown",     E, "单位的上级单位（parent）不在方案的单位中"),
     Code("scheme", "parent-loop",        E, "单位的上级单位绕回了它自己（parent 成环）"),
     Code("scheme", "parent-kind",        W, "上级单位的类别不合常理：如街道、镇的上级是政府部门，县（市、区）的上级是街道，部门的上级是事业单位"),

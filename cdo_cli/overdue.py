@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .errors import UsageError
 from .gc_pause import gc_paused
 from .lookup import find_units
-from .policy import FIRST_YEAR, LAST_YEAR, Due, Obligation, Scheme
+from .policy import FIRST_YEAR, LAST_YEAR, Due, Obligation, Scheme, Unit
 from .roster import Filing
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def _scheme_items(
         role = scheme.role(obligation.role) if obligation.role else None
         dates = due.dates(horizon)
         unfiled = [_standing(day, None, as_of, horizon) for _, day in dates]
-        for unit in scheme.select(obligation.owed_by):
+        for unit in owing_units(scheme, obligation, roster):
             # A unit brought into scope later (Unit.effective) owes what falls due from then.
             spans = unit.effective
             entry = roster.entry(unit) if roster is not None else None
@@ -231,6 +231,25 @@ def _scheme_items(
     return [items[i] for i in order] + _undated_items(scheme, roster, as_of)
 
 
+def owing_units(scheme: Scheme, obligation: Obligation, roster: LoadedRoster | None) -> list[Unit]:
+    """The units that owe ``obligation``, in the scheme's order. A duty owed by units with
+    an attribute (设有信息中心的部门) is owed where the roster (or else the scheme) states
+    it; a unit that has not said is left out, as validate asks it to say. A unit the
+    members choose from (a minimum counts it) that no roster lists was not chosen and owes
+    nothing, as validate does not call it missing; without a roster nothing is known."""
+    selector = obligation.owed_by
+    if roster is None:
+        return scheme.select(selector)
+    owing = []
+    for unit in scheme.units:
+        entry = roster.entry(unit)
+        if entry is None and scheme.minimums and scheme.minimums_choosing(unit):
+            continue
+        if selector.matches(unit, entry.attributes if entry is not None else None):
+            owing.append(unit)
+    return owing
+
+
 def _undated_items(scheme: Scheme, roster: LoadedRoster | None, as_of: dt.date) -> list[Item]:
     """The filings the document sets no date for (a 备案, a plan), each owing unit's as
     已报送 or 未报送 on ``as_of`` (none before the scheme was issued): never overdue, since
@@ -244,7 +263,7 @@ def _undated_items(scheme: Scheme, roster: LoadedRoster | None, as_of: dt.date) 
         if obligation.due is not None or obligation.deliverable == "task":
             continue
         role = scheme.role(obligation.role) if obligation.role else None
-        for unit in scheme.select(obligation.owed_by):
+        for unit in owing_units(scheme, obligation, roster):
             if unit.effective is not None and not unit.effective.contains(as_of):
                 continue
             entry = roster.entry(unit) if roster is not None else None

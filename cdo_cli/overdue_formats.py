@@ -204,8 +204,11 @@ def render_table(report: Report, width: int | None = None) -> str:
         for (_, unit), group in groupby(ordered, key=lambda i: (i.scheme, i.unit)):
             rows = list(group)
             for n, item in enumerate(rows):
+                # The unit is named on its first row; an assumed owner is marked on each
+                # row whose duty assumes it, not only where that row comes first.
+                marked = "（推定）" if item.owner_assumed else ""
                 table.add_row(
-                    (unit + ("\n（推定）" if item.owner_assumed else "")) if n == 0 else "",
+                    f"{unit}\n{marked}".rstrip() if n == 0 else marked,
                     _title(item),
                     _due_cell(item),
                     Text(_status_cell(item), style=_STATUS_STYLES[item.status]),

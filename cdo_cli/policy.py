@@ -699,3 +699,14 @@ class Scheme(Strict):
     def attribute(self, attribute_id: str) -> Attribute | None:
         """The attribute with this id, if any."""
         return next((a for a in self.attributes if a.id == attribute_id), None)
+
+    def minimums_choosing(self, unit: Unit) -> list[Minimum]:
+        """The minimums that count ``unit`` among a member's choices: it matches ``count``
+        and, where the count is per member (``each``), lies under one of the members. A
+        department the document names itself (a province's own) is no city's choice."""
+        return [
+            m
+            for m in self.minimums
+            if m.count.matches(unit)
+            and (m.each is None or any(m.each.matches(up) for up in self.ancestors(unit)))
+        ]

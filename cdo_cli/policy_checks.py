@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from .findings import Finding, error, warning
-from .policy import KIND_LABELS, Role, Scheme, Selector, Unit, UnitKind
+from .policy import KIND_LABELS, Form, FormSection, Role, Scheme, Selector, Unit, UnitKind
 from .policy_outlines import check_outlines
 from .suggest import did_you_mean
 from .text import CONTROL_HINT, control_message, controls
@@ -533,7 +533,38 @@ def check_forms(scheme: Scheme) -> list[Finding]:
                         ("forms", i, "sections", j),
                     )
                 )
+            if form.per_unit and section.kind == "unit_role" and section.role is not None:
+                out += _section_role_absent(scheme, form, section, ("forms", i, "sections", j))
     return out
+
+
+def _section_role_absent(
+    scheme: Scheme, form: Form, section: FormSection, path: tuple[str | int, ...]
+) -> list[Finding]:
+    """A per-unit form sent to units that never set up the post a section is filled by:
+    their copy has that section blank even when the roster names their people (a 街道
+    sent the departments' 附件2). A post that turns on an attribute may be set up."""
+    role = scheme.role(section.role or "")
+    if role is None:
+        return []  # role-unknown says so
+    units = scheme.select(form.applies_to) if form.applies_to else list(scheme.units)
+    absent = [u for u in units if role.applies(u) is False]
+    if not absent:
+        return []
+    kinds = "、".join(dict.fromkeys(KIND_LABELS[u.kind] for u in absent))
+    shown = "、".join(u.name for u in absent[:3]) + ("等" if len(absent) > 3 else "")
+    heading = f"“{section.heading}”栏" if section.heading else "这一栏"
+    return [
+        warning(
+            "form-role-absent",
+            f"“{form.label}”的{heading}由“{role.name}”（{role.id}）填写，但这份表格也发给不设这一职位的"
+            f"{len(absent)}个单位（{kinds}：{shown}），他们的表上这一栏总是空着",
+            (*path, "role"),
+            "不同类别的单位填写不同职位的，各写一份附件表格（另起 id 和 label，如 attachment2_street、"
+            "附件2（街道）），"
+            "用 applies_to 分别选定单位；或把这份表格的 applies_to 缩小到设有这一职位的单位。",
+        )
+    ]
 
 
 # ---------------------------------------------------------------- placeholders

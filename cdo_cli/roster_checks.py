@@ -562,8 +562,11 @@ def check_filings(loaded: LoadedRoster) -> list[Finding]:
             if ob is None:
                 out.append(obligation_unknown(scheme, filing.obligation, (*path, "obligation")))
                 continue
-            if not ob.owed_by.matches(unit):
-                owed = [o.id for o in scheme.obligations if o.owed_by.matches(unit)]
+            # An attribute the roster states decides a duty as it decides a post.
+            if ob.owed_by.state(unit, entry.attributes) is False:
+                owed = [
+                    o.id for o in scheme.obligations if o.owed_by.matches(unit, entry.attributes)
+                ]
                 out.append(
                     error(
                         "filing-not-owed",

@@ -77,7 +77,7 @@ def unit_states(rosters: Sequence[LoadedRoster], as_of: dt.date | None = None) -
     invalid = {name for r in rosters for name in r.invalid}
     # Units the members choose from (counted by a minimum): one left out is not chosen,
     # not missing.
-    chosen = {u.name for m in scheme.minimums for u in scheme.select(m.count)}
+    chosen = {u.name for u in scheme.units if scheme.minimums_choosing(u)}
     states: list[UnitState] = []
     for unit in scheme.units:
         if not unit.in_force(as_of):
@@ -125,7 +125,7 @@ def check_union(rosters: Sequence[LoadedRoster], as_of: dt.date | None = None) -
             elsewhere = "这几份名册中都没有" if len(rosters) > 1 else "名册中没有"
             out.append(
                 (
-                    first,
+                    _kin_roster(scheme, state.unit, found, first),
                     warning(
                         "unit-missing",
                         f"“{state.unit.name}”在方案范围内，但{elsewhere}这个单位（需设：{'、'.join(needed)}）",
@@ -139,6 +139,25 @@ def check_union(rosters: Sequence[LoadedRoster], as_of: dt.date | None = None) -
             out += [(listed.roster, f) for f in _unit_gaps(scheme, state, listed, as_of)]
     out += _minimums(scheme, rosters, found)
     return out
+
+
+def _kin_roster(
+    scheme: Scheme, unit: Unit, found: dict[str, Listed], first: LoadedRoster
+) -> LoadedRoster:
+    """The roster a unit missing from all of them belongs in, as far as it shows: the one
+    listing its parent, else one listing a unit of its kind under the same parent (the
+    other provincial departments), else the first."""
+    index = scheme.unit_index()
+    parent = index.get(unit.parent) if unit.parent else None
+    if parent is None:
+        return first
+    if parent.name in found:
+        return found[parent.name].roster
+    for name, listed in found.items():
+        kin = index[name]
+        if kin.kind == unit.kind and kin.parent is not None and index.get(kin.parent) is parent:
+            return listed.roster
+    return first
 
 
 def _unit_gaps(

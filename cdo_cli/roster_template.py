@@ -15,7 +15,7 @@ _FIELDS = {
     "contact": [("office", "科室（股室）"), ("name", "姓名"), ("title", "职务"),
                 ("phone", "联系电话"), ("email", "电子邮箱")],
     "support": [("name", "姓名"), ("title", "职务"), ("phone", "联系电话"),
-                ("qualification", "资质：相关专业背景或数字化工作经历")],
+                ("qualification", "资质")],
 }  # fmt: skip
 
 
@@ -80,7 +80,7 @@ def _unit_block(
     scheme: Scheme,
 ) -> list[str]:
     lines = []
-    counted = [m for m in scheme.minimums if m.count.matches(unit)]
+    counted = scheme.minimums_choosing(unit)
     if counted:
         # A unit the members choose from: listed means chosen (roster_coverage).
         asks = "；".join(f"文件要求{m.text}" for m in counted)
@@ -106,7 +106,7 @@ def _unit_block(
         stage = role.stage(unit)
         if stage is not None:
             need += f"，{stage.since} 起" + ("，推定" if stage.assumed else "")
-        count = f"{role.holders.max}名" if role.holders.max else "人数不限"
+        count = _holders(role)
         lines.append(visible(f"      # {role.name}（{need}，{count}）" + (
             f"：{role.eligibility}" if role.eligibility else ""
         )))  # fmt: skip
@@ -121,13 +121,25 @@ def _unit_block(
                 value = _scalar(officer.name)
             elif officer and key == "title":
                 value = _scalar(officer.title)
+            if key == "qualification" and role.qualification:
+                label = f"资质：{role.qualification}"  # the scheme's own words
             entry = f"{key}: {value}".rstrip()
-            lines.append(f"      {prefix}  {_pad(entry, 24)} # {label}")
+            lines.append(visible(f"      {prefix}  {_pad(entry, 24)} # {label}"))
     if duties:
         lines.append(
             f"    filings: []  # 已报送的事项，如 - {{obligation: {duties[0]}, date: YYYY-MM-DD}}"
         )
     return lines
+
+
+def _holders(role: Role) -> str:
+    """How many a unit sets up, as the comment says it: 1名, 1至2名, 至多3名, 人数不限."""
+    low, high = role.holders.min, role.holders.max
+    if high is None:
+        return f"至少{low}名" if low > 1 else "人数不限"
+    if low == high or (low == 0 and role.required):  # a required post has at least one
+        return f"{high}名"
+    return f"至多{high}名" if low == 0 else f"{low}至{high}名"
 
 
 def _attribute_keys(role: Role) -> set[str]:

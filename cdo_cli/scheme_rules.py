@@ -102,7 +102,8 @@ def _picked(scheme: Scheme, selector: Selector, day: dt.date | None, added: str 
     undecided = [u for u, s in states if s is None]
     if undecided:
         stated = f"方案写明的{len(picked)}个：{_names(picked)}；" if picked else ""
-        return f"{stated}其余{len(undecided)}个视名册写明的属性而定{added}"
+        rest = "其余" if picked else ""
+        return f"{stated}{rest}{len(undecided)}个视名册写明的属性而定{added}"
     if not picked:
         return "没有选中单位" + added
     words = f"{len(picked)}个：{_names(picked)}{added}"

@@ -232,8 +232,12 @@ def scheme_view(scheme: Scheme, day: dt.date | None = None) -> str:
         # A date stays on one line; 每年12月31日（自2022年起） may wrap.
         dues.add_column(header, overflow="fold", no_wrap=header == "事项 id", min_width=10)
     for o in deadlines(scheme):
-        owners = scheme.select(o.owed_by)
+        states = [o.owed_by.state(u) for u in scheme.units]
+        owners = [u for u, s in zip(scheme.units, states, strict=True) if s is True]
         who = owners[0].name if len(owners) == 1 else f"{len(owners)}个单位"
+        if None in states:  # owed by an attribute the scheme leaves to the roster
+            undecided = states.count(None)
+            who = (f"{who}及另" if owners else "") + f"{undecided}个中视名册写明的属性而定的"
         if o.role and (role := scheme.role(o.role)):
             who += f"（{role.name}）"
         who += "（推定）" if o.owner_assumed else ""

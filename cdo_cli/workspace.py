@@ -19,16 +19,14 @@ from .roster_loading import LoadedRoster, load_roster
 
 
 def roster_paths(path: Path) -> list[Path]:
-    """The roster files ``path`` stands for: itself, or a folder's .yaml files (not its
-    sub-folders), in name order. A folder with none is UnreadableError (exit 2)."""
+    """The roster files ``path`` stands for: itself, or a folder's .yaml files and those of
+    its sub-folders (a province's 名册/云岭市/云城区.yaml), each folder's files in name order
+    before its sub-folders'. Hidden files and folders and linked folders are passed over. A
+    folder with none is UnreadableError (exit 2)."""
     try:
         if not stat.S_ISDIR(os.stat(path).st_mode):
             return [path]
-        found = sorted(
-            p
-            for p in path.iterdir()
-            if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
-        )
+        found = _folder_rosters(path)
     except (OSError, ValueError):  # too long, NUL, gone: reading the file says what is wrong
         return [path]
     if not found:
@@ -37,6 +35,20 @@ def roster_paths(path: Path) -> list[Path]:
             hint="给出名册文件，或放有名册（.yaml）的文件夹。",
         )
     return found
+
+
+def _folder_rosters(folder: Path) -> list[Path]:
+    files: list[Path] = []
+    folders: list[Path] = []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith("."):
+            continue
+        if p.is_dir():
+            if not p.is_symlink():  # a link could lead back up: read what is really here
+                folders.append(p)
+        elif p.suffix in (".yaml", ".yml"):
+            files.append(p)
+    return files + [f for sub in folders for f in _folder_rosters(sub)]
 
 
 class RosterInvalidError(CdoError):

@@ -366,6 +366,13 @@ SCHEME_CASES = [
          ("forms", 0, "sections", 0, "columns", 1, "field"), "field: name",
          "“附件1”的“姓名”列没有职位来填写",
          edits=(("        kind: unit_role\n        role: city_cdo\n", "        kind: unit_role\n"),)),
+    Case("per-unit form sent where its post is not set", "form-role-absent", W,
+         ("forms", 1, "sections", 0, "role"), "role: dept_cdo",
+         "“附件2”的“部门首席数据官”栏由“市直部门首席数据官”（dept_cdo）填写，但这份表格也发给不设这一职位的"
+         "1个单位（本级政府：普宁市人民政府）", hint="各写一份附件表格",
+         edits=(("    per_unit: true\n    applies_to:\n      tags:\n        - attachment3\n",
+                 "    per_unit: true\n    applies_to:\n      units: [普宁市人民政府]\n"
+                 "      tags:\n        - attachment3\n"),)),
     Case("unit_role without role", "section-role", E, ("forms", 0, "sections", 0), "- heading:",
          "这一栏需要指定 role（由哪个职位填写）",
          edits=(("      - heading: 县（市、区）政府首席数据官\n        kind: unit_role\n        role: city_cdo\n",

@@ -73,7 +73,7 @@ def validate(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="名册文件，或放名册的文件夹；同一方案的几份名册（如每县一份）合在一起检查。",
+            help="名册文件，或放名册的文件夹（连同其中的子文件夹）；同一方案的几份名册（如每县一份）合在一起检查。",
             metavar="FILE",
             show_default=False,
         ),
