@@ -65,6 +65,18 @@ def _empty(value: Any) -> Any:
     return {} if value is None else value
 
 
+# How clerks write yes and no; YAML's own true/false are read as such before this.
+_YES_NO = {"是": True, "有": True, "否": False, "无": False, "没有": False}
+
+
+def _attributes(value: Any) -> Any:
+    """Attributes as a clerk writes them: ``it_office: 是`` (or 有, 否, 无) is true or false."""
+    value = _empty(value)
+    if isinstance(value, dict):
+        return {k: _YES_NO.get(v.strip(), v) if isinstance(v, str) else v for k, v in value.items()}
+    return value
+
+
 People = Annotated[list[Person], BeforeValidator(_as_list)]
 
 
@@ -103,9 +115,9 @@ class UnitEntry(_Strict):
     history: Annotated[list[PastHolder], BeforeValidator(_as_list)] = Field(
         default_factory=list, description="曾任人员（卸任后保留，由 cdo record appoint 维护）"
     )
-    attributes: Annotated[dict[str, bool | None], BeforeValidator(_empty)] = Field(
+    attributes: Annotated[dict[str, bool | None], BeforeValidator(_attributes)] = Field(
         default_factory=dict,
-        description="本单位的属性（方案 attributes 所列），如 it_office: true；决定须设哪些职位；空着表示尚未写明",
+        description="本单位的属性（方案 attributes 所列），如 it_office: true（也可写 是/有、否/无）；决定须设哪些职位；空着表示尚未写明",
     )
     note: Blank = Field(None, description="备注")
 

@@ -472,3 +472,19 @@ def test_record_appoints_to_a_post_from_a_later_stage(cli: Any, write: Any) -> N
                  "--name", "张三", "--title", "副局长", "--date", "2024-01-02")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "张三" in Path("roster.yaml").read_text(encoding="utf-8")
+
+
+def test_a_roster_may_write_an_attribute_as_a_clerk_says_it(cli: Any, write: Any) -> None:
+    """it_office: 是 (or 有) is true and 否 (or 无) is false, as true and false are."""
+    base = "scheme: qingxi_depts\nunits:\n  区教育局:\n    attributes: {it_office: %s}\n"
+    found = {}
+    for word in ("true", "是", "有", "false", "否", "无"):
+        write("roster.yaml", base % word)
+        result = cli("--policies", SCHEMES, "validate", "roster.yaml", "--format", "json")
+        found[word] = sorted(f["message"] for f in _findings(result) if "区教育局" in f["message"])
+    assert found["是"] == found["有"] == found["true"]
+    assert found["否"] == found["无"] == found["false"]
+    assert found["true"] != found["false"]
+    write("roster.yaml", base % "也许")
+    bad = cli("--policies", SCHEMES, "validate", "roster.yaml", "--format", "json")
+    assert bad.exit_code == 1 and "应为 true 或 false" in bad.stdout
