@@ -308,6 +308,7 @@ def check_scope(loaded: LoadedRoster, as_of: dt.date | None = None) -> list[Find
 def role_problem(scheme: Scheme, unit: Unit, role_key: str, path: Path_ = ()) -> Finding:
     """Why ``role_key`` cannot be held in ``unit``: not a role of the scheme, or not of its kind."""
     allowed = [r.id for r in scheme.roles if r.applies_to.matches(unit)]
+    posts = "、".join(f"{r.id}（{r.name}）" for r in scheme.roles if r.id in allowed)
     role = scheme.role(role_key)
     if role is None:
         by_name = [r.id for r in scheme.roles if role_key in (r.name, *r.aliases)]
@@ -315,7 +316,7 @@ def role_problem(scheme: Scheme, unit: Unit, role_key: str, path: Path_ = ()) ->
             f"请用职位 id：{'、'.join(i for i in by_name if i in allowed) or by_name[0]}"
             if by_name
             else did_you_mean(role_key, [r.id for r in scheme.roles])
-            or f"本单位可设的职位：{'、'.join(allowed)}"
+            or f"本单位可设的职位：{posts}"
         )
         listed = open_list(scheme, unit)
         if listed is not None and not by_name and not named_alike(scheme, listed, role_key):
@@ -325,7 +326,7 @@ def role_problem(scheme: Scheme, unit: Unit, role_key: str, path: Path_ = ()) ->
         "role-not-allowed",
         f"{KIND_LABELS[unit.kind]}“{unit.name}”不设“{role.name}”（{role.id}）",
         path,
-        f"本单位可设的职位：{'、'.join(allowed)}" if allowed else None,
+        f"本单位可设的职位：{posts}" if allowed else None,
     )
 
 

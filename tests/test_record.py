@@ -690,7 +690,7 @@ def test_record_appoint_a_post_beyond_the_list(cli: Any, roster: Path) -> None:
         (
             "普宁市人民政府",
             "网络安全岗位",
-            "本单位可设的职位：city_cdo、city_contact",
+            "本单位可设的职位：city_cdo（市政府首席数据官）、city_contact（工作联系人）",
         ),  # not in the list's scope
         ("市公安局", "数据岗", "“数据岗”不是本方案的职位"),  # a near miss of 数据岗位 is a typo
         ("市公安局", "局长", "之外可另设同类岗位：名称以“岗位”结尾，或 id 以 support_ 开头"),
