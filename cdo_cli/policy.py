@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
@@ -543,6 +543,14 @@ class Document(Strict):
     goals: list[Goal] = Field(default_factory=list)
     contact: str | None = None
     source: Clause
+
+    @field_validator("issued")
+    @classmethod
+    def _in_years(cls, day: dt.date | None) -> dt.date | None:
+        # The report's timeline and every check against the issue date compute with it.
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(f"日期 {day} 超出范围：应在 {FIRST_YEAR}—{LAST_YEAR} 年之间")
+        return day
 
 
 class Entry(Strict):
