@@ -133,9 +133,7 @@ class Unit(Strict):
     """A body in the scheme's scope: a department, a county, the city government, …"""
 
     name: UnitName = Field(description="文件中的单位全称。")
-    aliases: list[UnitName] = Field(
-        default_factory=list, description="文件中同一单位的其他写法。"
-    )
+    aliases: list[UnitName] = Field(default_factory=list, description="文件中同一单位的其他写法。")
     kind: UnitKind = Field(
         description="单位类别：government 本级政府、county 县（市、区）、department 政府部门、"
         "court 司法机关、party 党群机构、vertical 垂直管理单位、institution 事业单位、enterprise 企业；"

@@ -61,7 +61,7 @@ def _read(path: Path, registry: "Registry", scheme_id: str | None) -> "ImportedF
         note(f"{shown}：{text}")
     for record in result.evaluations:
         for message, hint in record.invalid:
-            raise InvalidInputError(message, hint=hint)
+            raise InvalidInputError(f"{record.where}：{message}", hint=hint)
     return result
 
 
