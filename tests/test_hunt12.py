@@ -293,3 +293,32 @@ def test_rank_json_stays_json(cli: Cli, huizhou: Path, write: Write) -> None:
     result = cli("evaluation", "rank", "得分.csv", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rows"][0]["total"] == 699999996.5
+
+
+# ---------------------------------------------------------------- a broken scheme file
+
+
+def test_render_says_a_broken_scheme_was_not_used(cli: Cli, tmp_path: Path) -> None:
+    """With one's own puning.yaml broken, 述职报告 --dept 市公安局 made Huizhou's 市公安局
+    report without a word about puning."""
+    roots = _scheme(tmp_path, PUNING.replace("id: puning\n", "id: puning\nbogus: 1\n", 1))
+    result = cli(*roots, "render", "述职报告", "--dept", "市公安局", "--year", "2023")
+    assert result.exit_code == 0, result.output
+    assert "方案 puning 的文件有错误，未使用" in result.stderr
+    missing = cli(*roots, "render", "attachment2", "--dept", "市公安局")
+    assert missing.exit_code == 2
+    assert "方案 puning 的文件有错误，未使用" in missing.stderr
+    # with --scheme the scheme's own error is the message, once
+    named = cli(*roots, "render", "述职报告", "--scheme", "puning", "--dept", "市公安局",
+                "--year", "2023")  # fmt: skip
+    assert named.exit_code == 2 and named.stderr.count("方案文件有错误") == 1
+
+
+def test_rank_says_a_broken_scheme_was_not_used(cli: Cli, tmp_path: Path) -> None:
+    huizhou = (ROOT / "policies" / "huizhou.yaml").read_text(encoding="utf-8")
+    roots = _scheme(tmp_path, huizhou.replace("id: huizhou\n", "id: huizhou\nbogus: 1\n", 1),
+                    name="huizhou")  # fmt: skip
+    _sheet(tmp_path / "a.docx", _scores(10))
+    result = cli(*roots, "evaluation", "rank", "a.docx")
+    assert result.exit_code == 1, result.output
+    assert "方案 huizhou 的文件有错误，未使用" in result.stderr

@@ -168,6 +168,9 @@ def rank(
         loaded = None
     if files:
         scheme_id = scheme or (loaded.scheme.id if loaded is not None else None)
+        if scheme_id is None:  # the sheets are matched with the schemes that load
+            for text in ws.registry.usable()[1]:
+                note(f"注意：{text}")
         read = [_read(path, ws.registry, scheme_id) for path in files]
         records = [r for f in read for r in f.evaluations]
         if not records:
