@@ -103,6 +103,16 @@ def _score_problem(dimension: str, value: str, reason: str) -> tuple[str, str]:
     return f"“{dimension}”的得分“{visible(clean_value(value))}”{reason}", hint
 
 
+def _formula_problem(dimension: str, shows: str) -> tuple[str, str]:
+    """A score cell holding a formula whose result the file does not have."""
+    why = (
+        f"是出错的公式（显示 {visible(shows)}）"
+        if shows
+        else "是公式，文件中没有保存计算结果（文件由程序生成、未在 Excel 中保存过）"
+    )
+    return f"“{dimension}”的得分{why}", "请在 Excel 或 WPS 中打开、核对后保存，再导入。"
+
+
 def _twice(dimension: str, first: float, second: float) -> tuple[str, str]:
     return (
         f"“{dimension}”有两个得分（{first} 和 {second}）",
@@ -374,6 +384,11 @@ def read_score_table(
             invalid: list[tuple[str, str]] = []
             # The record is placed at its row: problems say only what is wrong.
             for dimension, column in [*cols.dimensions.items(), *cols.repeats]:
+                if (sheet.numbers[i], column) in sheet.unvalued:  # read as empty, but is not
+                    invalid.append(
+                        _formula_problem(dimension, sheet.unvalued[(sheet.numbers[i], column)])
+                    )
+                    continue
                 try:
                     score = parse_score(cell(column))
                 except ValueError as exc:

@@ -322,3 +322,22 @@ def test_rank_says_a_broken_scheme_was_not_used(cli: Cli, tmp_path: Path) -> Non
     result = cli(*roots, "evaluation", "rank", "a.docx")
     assert result.exit_code == 1, result.output
     assert "方案 huizhou 的文件有错误，未使用" in result.stderr
+
+
+def test_score_formula_without_a_result_is_said(cli: Cli, huizhou: Path, tmp_path: Path) -> None:
+    """A score that is a formula saved without its result (or an error formula) was read
+    as no score: the officer was listed as 缺少评分 without a word about the formula."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["单位", "姓名", "年度", *DIMENSIONS])
+    sheet.append(["惠城区", "王小明", 2023, "=B9+1", *[10] * 6])
+    book.save(tmp_path / "得分.xlsx")
+    result = cli("import", "得分.xlsx", "--write")
+    assert result.exit_code == 1, result.output
+    assert (
+        f"得分.xlsx 第 2 行：“{DIMENSIONS[0]}”的得分是公式，文件中没有保存计算结果" in result.output
+    )
+    ranked = cli("evaluation", "rank", "得分.xlsx")
+    assert ranked.exit_code == 1 and "没有保存计算结果" in ranked.stderr, ranked.output
