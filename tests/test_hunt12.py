@@ -341,3 +341,18 @@ def test_score_formula_without_a_result_is_said(cli: Cli, huizhou: Path, tmp_pat
     )
     ranked = cli("evaluation", "rank", "得分.xlsx")
     assert ranked.exit_code == 1 and "没有保存计算结果" in ranked.stderr, ranked.output
+
+
+def test_render_outline_nobody_writes_or_is_judged(cli: Cli, tmp_path: Path) -> None:
+    """An evaluation whose units hold none of the posts it judges: render --all said
+    已生成 0 个文件 and exited 0; without --all it asked for a unit (请指定单位)."""
+    huizhou = (ROOT / "policies" / "huizhou.yaml").read_text(encoding="utf-8")
+    judged = "    units:  # 原文“对试点县（区）、部门首席数据官履职情况进行评价”：只评价试点单位\n      pilot: true\n"
+    assert judged in huizhou
+    roots = _scheme(tmp_path, huizhou.replace(judged, "    units: {units: [市政务服务数据管理局]}\n"),
+                    name="huizhou")  # fmt: skip
+    for args in (["--all", "-o", "out/"], []):
+        result = cli(*roots, "render", "评价表", "--year", "2023", *args)
+        assert result.exit_code == 2, result.output
+        assert "没有被评价的单位" in result.stderr
+    assert not (tmp_path / "out").exists()
