@@ -356,3 +356,24 @@ def test_render_outline_nobody_writes_or_is_judged(cli: Cli, tmp_path: Path) -> 
         assert result.exit_code == 2, result.output
         assert "没有被评价的单位" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_rank_one_officer_twice_in_the_files(cli: Cli, write: Write, tmp_path: Path) -> None:
+    """The same unit and year in two files (or rows) with other scores was ranked twice,
+    first and second, where import calls it a conflict; the same scores twice were two
+    rows tied for first place."""
+    _sheet(tmp_path / "a.docx", _scores(10))
+    _sheet(tmp_path / "b.docx", _scores(11))
+    _sheet(tmp_path / "c.docx", _scores(10), unit="惠城区 ")  # the same, written again
+    result = cli("evaluation", "rank", "a.docx", "b.docx")
+    assert result.exit_code == 1, result.output
+    assert "“惠城区”2023 年度有两份不同的评分" in result.stderr
+    assert "a.docx" in result.stderr and "b.docx" in result.stderr
+    same = cli("evaluation", "rank", "a.docx", "c.docx", "--format", "json")
+    assert same.exit_code == 0, same.output
+    assert [r["unit"] for r in json.loads(same.stdout)["rows"]] == ["惠城区"]
+    _table(write, "得分.csv", ["惠城区", "王小明", "2023", *["10"] * 7],
+           ["市公安局", "李四", "2023", *["10"] * 7], ["惠城区", "王小明", "2023", *["12"] * 7])  # fmt: skip
+    rows = cli("evaluation", "rank", "得分.csv")
+    assert rows.exit_code == 1 and "两份不同的评分" in rows.stderr, rows.output
+    assert "得分.csv 第 2 行" in rows.stderr and "得分.csv 第 4 行" in rows.stderr
