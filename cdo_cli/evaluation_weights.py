@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .cell_text import match_key
 from .errors import CdoError, InvalidInputError
 from .outlines import Weights
+from .policy_outlines import MAX_WEIGHT, MIN_WEIGHT, weight_in_range
 from .suggest import did_you_mean
 from .text import visible
 
@@ -33,10 +34,6 @@ if TYPE_CHECKING:
 _YAML = {".yaml", ".yml"}
 _TABLE = {".csv", ".xlsx", ".xlsm"}
 _EXAMPLE = "provided_by: 评价单位名称，weights: 下每项评价内容一行（如 数字政府建设: 20）"
-# Weights are points or percentages: a weight outside these is a slip of the keyboard
-# (1e999999 would print a million digits on the sheet and overflow the ranking's sums).
-MAX_WEIGHT = Decimal(1_000_000)
-MIN_WEIGHT = Decimal("0.000001")  # the smallest above zero
 
 
 class WeightsError(CdoError):
@@ -53,7 +50,9 @@ def _number(value: Any, where: str) -> Decimal:
         raise WeightsError(f"{where}：权重“{visible(str(value))}”不是数字") from None
     if not number.is_finite() or number < 0:
         raise WeightsError(f"{where}：权重“{visible(str(value))}”应为不小于 0 的数")
-    if number > MAX_WEIGHT or 0 < number < MIN_WEIGHT:
+    # A slip of the keyboard: 1e999999 would print a million digits on the sheet and
+    # overflow the ranking's sums.
+    if not weight_in_range(number):
         raise WeightsError(
             f"{where}：权重“{visible(str(value))}”超出范围",
             hint=f"权重应为 0，或 {MIN_WEIGHT} 至 {MAX_WEIGHT:,} 之间的数，如 20 或 0.15。",

@@ -377,3 +377,50 @@ def test_rank_one_officer_twice_in_the_files(cli: Cli, write: Write, tmp_path: P
     rows = cli("evaluation", "rank", "得分.csv")
     assert rows.exit_code == 1 and "两份不同的评分" in rows.stderr, rows.output
     assert "得分.csv 第 2 行" in rows.stderr and "得分.csv 第 4 行" in rows.stderr
+
+
+def _document_weights(tmp_path: Path, first: str) -> list[str]:
+    """Huizhou's scheme as if the document gave weights: ``first`` for the first dimension."""
+    huizhou = (ROOT / "policies" / "huizhou.yaml").read_text(encoding="utf-8")
+    none = "    weights: null  # 文件未规定各项权重：评价单位另定的，用 cdo render 评价表 --weights 文件 提供\n"
+    assert none in huizhou
+    values = "".join(f"        {d}: {first if i == 0 else 10}\n" for i, d in enumerate(DIMENSIONS))
+    given = (
+        f"    weights:\n      values:\n{values}"
+        "      source: {section: 三（三）2, quote: 科学设立首席数据官评价指标}\n"
+    )
+    return _scheme(tmp_path, huizhou.replace(none, given), name="huizhou")
+
+
+@pytest.mark.parametrize("first", [".nan", ".inf", "-1", "1e308", "1e-320"])
+def test_scheme_weights_out_of_range_are_refused(cli: Cli, tmp_path: Path, first: str) -> None:
+    """A scheme's own weights could be NaN, infinite or negative: the sheet printed -1."""
+    roots = _document_weights(tmp_path, first)
+    check = cli("policy", "check", str(tmp_path / "policies" / "huizhou.yaml"))
+    assert check.exit_code == 1 and "权重" in check.output, check.output
+    result = cli(*roots, "render", "评价表", "--dept", "惠城区", "--year", "2023", "-o", "a.md")
+    assert result.exit_code == 2, result.output
+    assert "方案 huizhou 的文件有错误" in result.stderr and "超出范围" in result.stderr
+
+
+def test_rank_uses_the_documents_own_weights(cli: Cli, write: Write, tmp_path: Path) -> None:
+    """The sheet printed the document's weights, and evaluation rank said 文件未规定权重
+    and added the scores up instead."""
+    roots = _document_weights(tmp_path, "30")
+    _table(write, "得分.csv", ["惠城区", "王小明", "2023", "1", *["10"] * 6],
+           ["博罗县", "赵六", "2023", "2", *["9"] * 6])  # fmt: skip
+    result = cli(*roots, "evaluation", "rank", "得分.csv", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["weighted"] is True and data["assumption"] is None
+    assert data["weights_by"] == "《惠州市首席数据官制度试点实施方案》三（三）2"
+    assert [(r["unit"], r["total"]) for r in data["rows"]] == [("惠城区", 630), ("博罗县", 600)]
+    write("roster.yaml", ROSTER)
+    assert cli(*roots, "import", "得分.csv", "--write").exit_code == 0
+    text = cli(*roots, "evaluation", "rank").stdout
+    assert "推定" not in text and "加权合计" in text
+    # the report ranks as evaluation rank does
+    assert cli(*roots, "report", "--as-of", "2024-01-10", "-o", "r.html").exit_code == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "《惠州市首席数据官制度试点实施方案》三（三）2" in page
+    assert "按各项得分之和" not in page
