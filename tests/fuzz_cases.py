@@ -714,11 +714,15 @@ def score_table(draw: st.DrawFn) -> str:
         head.append(draw(st.sampled_from(dimensions())))
     rows = [head]
     for _ in range(draw(st.integers(1, 3))):
-        unit = draw(st.one_of(st.sampled_from(["惠城区", "博罗县", "市公安局", "市政务服务数据管理局"]),
-                              NAMES))  # fmt: skip
-        name = draw(st.one_of(st.just("张三"), NAMES))
-        row = [unit, name, draw(YEARS)]
-        row += [draw(NUMBERS) if draw(st.integers(0, 3)) == 0 else "10" for _ in head[3:]]
+        # A row as filled in, one cell of it odd (or none): a row odd everywhere stops at
+        # its first problem and never reaches what comes after.
+        unit = draw(st.sampled_from(["惠城区", "博罗县", "市公安局", "市政务服务数据管理局"]))
+        row = [unit, "张三", "2023", *(str(draw(st.integers(0, 20))) for _ in head[3:])]
+        odd = draw(st.sampled_from(["unit", "name", "year", "score", "none"]))
+        if odd == "score":
+            row[draw(st.sampled_from(range(3, len(row))))] = draw(NUMBERS)
+        elif odd != "none":
+            row[["unit", "name", "year"].index(odd)] = draw(YEARS if odd == "year" else NAMES)
         rows.append(row)
     return "\r\n".join(",".join(_cell(c) for c in r) for r in rows) + "\r\n"
 
@@ -769,6 +773,27 @@ def report_cases(draw: st.DrawFn) -> tuple[Mutated, list[list[str]]]:
     lines = draw(report_commands(file.base.scheme))
     if file.base.kind == "scheme":
         lines = [c if c[0] == WRITE else ["--policies", "policies", *c] for c in lines]
+    return file, lines
+
+
+@st.composite
+def score_cases(draw: st.DrawFn) -> tuple[Mutated, list[list[str]]]:
+    """Huizhou's roster as shipped (the scheme with an evaluation), a scores table and a
+    weights file with odd cells, and the commands that read them."""
+    base = draw(st.sampled_from([b for b in bases() if b.name.startswith("huizhou ")]))
+    file = Mutated(base, base.text.encode("utf-8"), ["(as shipped)"])
+    year = draw(st.one_of(st.just("2023"), YEARS))
+    weights = draw(st.sampled_from([[], ["--weights", "w.yaml"]]))
+    lines = [
+        [WRITE, "w.yaml", draw(weights_file())],
+        [WRITE, "scores.csv", draw(score_table())],
+        ["import", "scores.csv", *draw(st.sampled_from([[], ["--write"]]))],
+        ["evaluation", "rank", "scores.csv", *weights,
+         "--format", draw(st.sampled_from(["text", "json"]))],
+        ["evaluation", "rank", "--year", year, *weights],
+        ["render", "评价表", "--year", year, "--weights", "w.yaml",
+         *draw(st.sampled_from([["--all", "-o", "ev/"], ["--dept", "惠城区", "-o", "ev.md"]]))],
+    ]  # fmt: skip
     return file, lines
 
 

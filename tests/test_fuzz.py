@@ -22,7 +22,7 @@ import os
 
 from hypothesis import HealthCheck, example, given, seed, settings
 
-from fuzz_cases import Mutated, cases, describe, found, report_cases, run_case
+from fuzz_cases import Mutated, cases, describe, found, report_cases, run_case, score_cases
 
 EXAMPLES = int(os.environ.get("CDO_FUZZ_EXAMPLES", "0"))
 SEED = os.environ.get("CDO_FUZZ_SEED")
@@ -70,6 +70,24 @@ def test_fuzz_commands_end_with_a_known_exit_code(case: tuple[Mutated, list[list
 )
 @given(report_cases())
 def test_fuzz_reports_and_scores_end_with_a_known_exit_code(
+    case: tuple[Mutated, list[list[str]]],
+) -> None:
+    file, lines = case
+    failure = run_case(file, lines)
+    assert failure is None, describe(file, failure)
+
+
+@_seeded
+@settings(
+    max_examples=EXAMPLES or 40,  # about 3 s
+    derandomize=not EXAMPLES,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=False,
+)
+@given(score_cases())
+def test_fuzz_scores_and_weights_end_with_a_known_exit_code(
     case: tuple[Mutated, list[list[str]]],
 ) -> None:
     file, lines = case
