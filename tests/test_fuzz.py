@@ -59,9 +59,9 @@ def test_fuzz_commands_end_with_a_known_exit_code(case: tuple[Mutated, list[list
 
 @_seeded
 @settings(
-    # About 3 s: most lines stop early (an odd date, a roster made invalid); a report or a
+    # About 2 s: most lines stop early (an odd date, a roster made invalid); a report or a
     # folder of 述职报告 takes up to a second in-process.
-    max_examples=EXAMPLES or 60,
+    max_examples=EXAMPLES or 40,
     derandomize=not EXAMPLES,
     database=None,
     deadline=None,
@@ -79,7 +79,7 @@ def test_fuzz_reports_and_scores_end_with_a_known_exit_code(
 
 @_seeded
 @settings(
-    max_examples=EXAMPLES or 40,  # about 3 s
+    max_examples=EXAMPLES or 30,  # about 2 s
     derandomize=not EXAMPLES,
     database=None,
     deadline=None,

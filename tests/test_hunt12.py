@@ -67,7 +67,8 @@ def test_scheme_issued_at_the_edges_makes_a_report(cli: Cli, tmp_path: Path, iss
 
 def test_scheme_unit_named_twice_is_an_error(cli: Cli, tmp_path: Path) -> None:
     """Two units of one name passed policy check, and init then wrote a roster with the
-    name twice as a key, which validate refused (重复的键)."""
+    name twice as a key, which validate refused (重复的键). Fixed on main meanwhile
+    (trial 11); kept as this hunt's case."""
     unit = "  - name: 市科技局\n"
     assert unit in PUNING
     twice = PUNING.replace(
@@ -79,7 +80,7 @@ def test_scheme_unit_named_twice_is_an_error(cli: Cli, tmp_path: Path) -> None:
     result = cli("policy", "check", str(Path(_scheme(tmp_path, twice)[1]) / "puning.yaml"))
     assert result.exit_code == 1, result.output
     assert "[unit-duplicate]" in result.output
-    assert "单位名称“市科技局”重复出现" in result.output
+    assert "单位名称“市科技局”已用于“市科技局”" in result.output  # fixed on main meanwhile
 
 
 def test_scheme_unit_name_too_long_is_refused(cli: Cli, tmp_path: Path) -> None:
