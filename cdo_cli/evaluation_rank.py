@@ -186,8 +186,10 @@ def ranking_for_records(
     """The officers in ``records`` (read from sheets or a scores table), ranked.
 
     Only the units the records name are listed; units written in a way the scheme does
-    not know are ranked under the name as written.
+    not know are ranked under the name as written. A unit given twice for a year is
+    listed once; with other scores the second time, InvalidInputError (as import has it).
     """
+    from .errors import InvalidInputError
     from .lookup import unit_names
     from .outlines import document_weights
     from .policy_outlines import evaluated_units
@@ -196,11 +198,21 @@ def ranking_for_records(
     names = unit_names(scheme)
     roles = {u.name: r.name for u, r in evaluated_units(scheme, evaluation)}
     officers: list[Scored] = []
+    seen: dict[tuple[str, int | None], ScoreRecord] = {}
     for record in records:
         if record.evaluation != evaluation.id or (year is not None and record.year != year):
             continue
         unit = names.find(record.unit)
         name = unit.name if unit is not None else record.unit
+        earlier = seen.setdefault((name, record.year), record)
+        if earlier is not record:
+            if earlier.scores != record.scores:
+                when = f"{record.year} 年度" if record.year is not None else ""
+                raise InvalidInputError(
+                    f"“{name}”{when}有两份不同的评分：{earlier.where} 与 {record.where}",
+                    hint="请核对这两份，只给出正确的一份。",
+                )
+            continue
         officers.append(Scored(name, roles.get(name, ""), record.name, record.scores))
     return _titled(scheme, evaluation, year, compute_ranking(_texts(evaluation), officers, weights))
 

@@ -57,25 +57,67 @@ _LABELS = (
 _LABEL = re.compile(rf"({'|'.join(_LABELS)})\s*[:：]")
 # Rows that add up the others: not a dimension, and the ranking adds up itself.
 _TOTALS = {match_key(t) for t in ("合计", "总分", "总计", "得分合计", "小计")}
-_YEAR = re.compile(r"(\d{4})")
+_YEAR = re.compile(r"\d+")
 _SCORE = re.compile(r"^[+-]?(\d+(\.\d+)?|\.\d+)$")
+# Scores are points: one this large is a slip (a float of it would be inf, and an
+# integer of thousands of digits cannot even be printed).
+MAX_SCORE = 10**9
 # Headers of a scores table besides the dimensions.
 _YEAR_HEADERS = {match_key(h) for h in ("年度", "评价年度", "年份")}
 _NAME_HEADERS = {match_key(h) for h in ("姓名", "首席数据官", "被评价人")}
 
 
 def parse_score(text: str) -> int | float | None:
-    """A score as written (18, 18.5, １８分); None for an empty cell; ValueError otherwise."""
+    """A score as written (18, 18.5, １８分); None for an empty cell; ValueError otherwise,
+    its text what is wrong (不是数字, 太大)."""
     value = fold(text).strip().replace(" ", "").removesuffix("分")
     if not value:
         return None
     if not _SCORE.match(value):
-        raise ValueError(value)
+        raise ValueError("不是数字")
     try:
         number = Decimal(value)
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise ValueError(value) from None
+        raise ValueError("不是数字") from None
+    if abs(number) >= MAX_SCORE:
+        raise ValueError(f"太大（应小于 {MAX_SCORE:,}）")
     return int(number) if number == number.to_integral_value() else float(number)
+
+
+def parse_year(text: str) -> tuple[int | None, str | None]:
+    """The year a 评价年度 cell gives (2023, 2023年, 2023年度), or None when it has no
+    digits; with what is wrong when its number is no year of 1900—2200."""
+    from .policy import FIRST_YEAR, LAST_YEAR
+
+    found = _YEAR.search(text)
+    if found is None:
+        return None, None
+    digits = found.group()
+    if len(digits) != 4 or not FIRST_YEAR <= int(digits) <= LAST_YEAR:
+        return None, f"评价年度“{visible(digits)}”不在 {FIRST_YEAR}—{LAST_YEAR} 年之间"
+    return int(digits), None
+
+
+def _score_problem(dimension: str, value: str, reason: str) -> tuple[str, str]:
+    hint = "得分请填写数字，如 18 或 18.5。"
+    return f"“{dimension}”的得分“{visible(clean_value(value))}”{reason}", hint
+
+
+def _formula_problem(dimension: str, shows: str) -> tuple[str, str]:
+    """A score cell holding a formula whose result the file does not have."""
+    why = (
+        f"是出错的公式（显示 {visible(shows)}）"
+        if shows
+        else "是公式，文件中没有保存计算结果（文件由程序生成、未在 Excel 中保存过）"
+    )
+    return f"“{dimension}”的得分{why}", "请在 Excel 或 WPS 中打开、核对后保存，再导入。"
+
+
+def _twice(dimension: str, first: float, second: float) -> tuple[str, str]:
+    return (
+        f"“{dimension}”有两个得分（{first} 和 {second}）",
+        "每项评价内容只填一个得分：请删去多余的一行（一列）。",
+    )
 
 
 def _candidates(registry: Registry, scheme_id: str | None) -> list[tuple[Scheme, Evaluation]]:
@@ -197,16 +239,19 @@ def read_sheet_content(
             f"{shown} 看不出评价的是哪个单位",
             hint=f"请在“{LABEL_UNIT}：”后填写单位名称，或把文件命名为“{evaluation.title}-单位名称.docx”。",
         )
-    year_text = labels.get(LABEL_YEAR, "")
-    year_match = _YEAR.search(year_text)
+    year, wrong_year = parse_year(labels.get(LABEL_YEAR, ""))
     scores: dict[str, int | float] = {}
     remarks: dict[str, str] = {}
     invalid: list[tuple[str, str]] = []
+    if wrong_year:
+        invalid.append((wrong_year, "请填写四位年份，如 2023。"))
     for row in table.rows:
         written = _cell(row, table.dimension)
         dimension = _dimension(evaluation, written)
         value = _cell(row, table.score)
         where = Where(str(path), f"表格{row.table}", row.number)
+        # The record is placed at the file: a problem names the table and row in its text.
+        at = f"{Where('', where.part, where.row)}".strip()
         if dimension is None:
             if match_key(strip_enumerator(written)) in _TOTALS and value.strip():
                 result.notes.append(
@@ -219,16 +264,15 @@ def read_sheet_content(
             continue
         try:
             score = parse_score(value)
-        except ValueError:
-            invalid.append(
-                (
-                    f"{where}：“{dimension}”的得分“{visible(clean_value(value))}”不是数字",
-                    "得分请填写数字，如 18 或 18.5。",
-                )
-            )
+        except ValueError as exc:
+            message, hint = _score_problem(dimension, value, str(exc))
+            invalid.append((f"{at}：{message}", hint))
             continue
+        if score is not None and scores.get(dimension, score) != score:
+            message, hint = _twice(dimension, scores[dimension], score)
+            invalid.append((f"{at}：{message}", hint))
         if score is not None:
-            scores[dimension] = score
+            scores.setdefault(dimension, score)
         remark = clean_value(_cell(row, table.remark))
         if remark:
             remarks[dimension] = remark
@@ -240,7 +284,7 @@ def read_sheet_content(
         ScoreRecord(
             unit=unit,
             evaluation=evaluation.id,
-            year=int(year_match.group(1)) if year_match else None,
+            year=year,
             name=labels.get(LABEL_NAME, ""),
             scores=scores,
             where=Where(str(path)),
@@ -274,6 +318,7 @@ class _Columns:
     dimensions: dict[str, int]
     name: int | None
     year: int | None
+    repeats: list[tuple[str, int]]  # a dimension's second (third, …) column
 
 
 def _columns(rows: Sequence[tuple[Any, ...]], evaluation: Evaluation) -> _Columns | None:
@@ -286,14 +331,17 @@ def _columns(rows: Sequence[tuple[Any, ...]], evaluation: Evaluation) -> _Column
         if unit is None:
             continue
         dims: dict[str, int] = {}
+        repeats: list[tuple[str, int]] = []
         for i, cell in enumerate(row):
             d = _dimension(evaluation, cell_text(cell))
-            if d is not None and d not in dims:
-                dims[d] = i
+            if d is not None:
+                if d in dims:
+                    repeats.append((d, i))
+                dims.setdefault(d, i)
         if dims:
             name = next((i for i, k in enumerate(keys) if k in _NAME_HEADERS), None)
             year = next((i for i, k in enumerate(keys) if k in _YEAR_HEADERS), None)
-            return _Columns(n, unit, dims, name, year)
+            return _Columns(n, unit, dims, name, year, repeats)
     return None
 
 
@@ -334,26 +382,31 @@ def read_score_table(
             where = Where(str(path), part, sheet.numbers[i])
             scores: dict[str, int | float] = {}
             invalid: list[tuple[str, str]] = []
-            for dimension, column in cols.dimensions.items():
-                try:
-                    score = parse_score(cell(column))
-                except ValueError:
+            # The record is placed at its row: problems say only what is wrong.
+            for dimension, column in [*cols.dimensions.items(), *cols.repeats]:
+                if (sheet.numbers[i], column) in sheet.unvalued:  # read as empty, but is not
                     invalid.append(
-                        (
-                            f"{where}：“{dimension}”的得分“{visible(cell(column))}”不是数字",
-                            "得分请填写数字，如 18 或 18.5。",
-                        )
+                        _formula_problem(dimension, sheet.unvalued[(sheet.numbers[i], column)])
                     )
                     continue
+                try:
+                    score = parse_score(cell(column))
+                except ValueError as exc:
+                    invalid.append(_score_problem(dimension, cell(column), str(exc)))
+                    continue
+                if score is not None and scores.get(dimension, score) != score:
+                    invalid.append(_twice(dimension, scores[dimension], score))
                 if score is not None:
-                    scores[dimension] = score
+                    scores.setdefault(dimension, score)
             scores = _in_order(evaluation, scores)
-            year = _YEAR.search(cell(cols.year))
+            year, wrong_year = parse_year(cell(cols.year))
+            if wrong_year:
+                invalid.append((wrong_year, "请填写四位年份，如 2023。"))
             result.evaluations.append(
                 ScoreRecord(
                     unit=unit,
                     evaluation=evaluation.id,
-                    year=int(year.group(1)) if year else None,
+                    year=year,
                     name=clean_value(cell(cols.name)),
                     scores=scores,
                     where=where,

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cell_text import match_key
-from .errors import CdoError
+from .errors import CdoError, InvalidInputError
 from .outlines import Weights
+from .policy_outlines import MAX_WEIGHT, MIN_WEIGHT, weight_in_range
 from .suggest import did_you_mean
 from .text import visible
 
@@ -49,13 +50,25 @@ def _number(value: Any, where: str) -> Decimal:
         raise WeightsError(f"{where}：权重“{visible(str(value))}”不是数字") from None
     if not number.is_finite() or number < 0:
         raise WeightsError(f"{where}：权重“{visible(str(value))}”应为不小于 0 的数")
+    # A slip of the keyboard: 1e999999 would print a million digits on the sheet and
+    # overflow the ranking's sums.
+    if not weight_in_range(number):
+        raise WeightsError(
+            f"{where}：权重“{visible(str(value))}”超出范围",
+            hint=f"权重应为 0，或 {MIN_WEIGHT} 至 {MAX_WEIGHT:,} 之间的数，如 20 或 0.15。",
+        )
     return number
 
 
 def _from_yaml(path: Path, shown: str) -> tuple[str, dict[str, Any]]:
     from .loading import load_yaml
 
-    _source, data = load_yaml(path)
+    try:
+        _source, data = load_yaml(path)
+    except InvalidInputError as exc:  # not valid YAML: the command cannot go on (exit 2)
+        # An empty file's hint is to make a roster with cdo init: not what this file is.
+        hint = exc.hint if "cdo init" not in (exc.hint or "") else f"应写：{_EXAMPLE}。"
+        raise WeightsError(exc.message, hint=hint) from None
     if not isinstance(data, dict) or not isinstance(data.get("weights"), dict):
         raise WeightsError(f"{shown}：没有 weights（各项权重）", hint=f"应写：{_EXAMPLE}。")
     unknown = sorted(str(k) for k in data if k not in ("provided_by", "weights"))
@@ -64,6 +77,11 @@ def _from_yaml(path: Path, shown: str) -> tuple[str, dict[str, Any]]:
             f"{shown}：不认识的键“{visible(unknown[0])}”", hint="只能有 provided_by 和 weights。"
         )
     provided = data.get("provided_by")
+    if isinstance(provided, (list, dict)):
+        raise WeightsError(
+            f"{shown}：provided_by 应为提供权重的单位名称，而不是列表或键值对",
+            hint="写一个单位名称，如 provided_by: 惠州市政务服务数据管理局。",
+        )
     return (str(provided).strip() if provided is not None else ""), dict(data["weights"])
 
 

@@ -181,6 +181,11 @@ def _units(found: Found, dept: str | None, all_units: bool) -> list[tuple[Unit, 
     scheme, item = found.scheme, found.item
     units = _scope(found)
     what = "写这份报告" if found.kind == "report" else "被评价"
+    if not units:  # the scheme's roles and units leave nobody: nothing to make
+        raise NotFoundError(
+            f"{scheme.city}方案中没有{what}的单位（{item.name}）",
+            hint=f"请核对方案中{item.name}的职位和单位，运行 cdo policy check 查看。",
+        )
     if all_units:
         return units
     if dept is not None:

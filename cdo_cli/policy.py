@@ -13,10 +13,14 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
+# A unit's name is a key of the roster, and a YAML key holds at most 1024 characters
+# (escapes of unusual characters take up to ten each); real names have a few dozen.
+MAX_UNIT_NAME = 100
+UnitName = Annotated[str, Field(min_length=1, max_length=MAX_UNIT_NAME)]
 
 # The years a scheme can speak of. Every date the tool computes (a period's deadline, the
 # as-of date of ``cdo overdue``) stays inside them, so no date arithmetic can overflow and
@@ -128,8 +132,8 @@ AttributeValues = dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_le
 class Unit(Strict):
     """A body in the scheme's scope: a department, a county, the city government, …"""
 
-    name: Text = Field(description="文件中的单位全称。")
-    aliases: list[Text] = Field(default_factory=list, description="文件中同一单位的其他写法。")
+    name: UnitName = Field(description="文件中的单位全称。")
+    aliases: list[UnitName] = Field(default_factory=list, description="文件中同一单位的其他写法。")
     kind: UnitKind = Field(
         description="单位类别：government 本级政府、county 县（市、区）、department 政府部门、"
         "court 司法机关、party 党群机构、vertical 垂直管理单位、institution 事业单位、enterprise 企业；"
@@ -543,6 +547,14 @@ class Document(Strict):
     goals: list[Goal] = Field(default_factory=list)
     contact: str | None = None
     source: Clause
+
+    @field_validator("issued")
+    @classmethod
+    def _in_years(cls, day: dt.date | None) -> dt.date | None:
+        # The report's timeline and every check against the issue date compute with it.
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(f"日期 {day} 超出范围：应在 {FIRST_YEAR}—{LAST_YEAR} 年之间")
+        return day
 
 
 class Entry(Strict):

@@ -12,6 +12,7 @@ nothing here adds a heading, a weight or a scale the document does not give.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
@@ -24,6 +25,16 @@ if TYPE_CHECKING:
 
 # A report has a handful of headings and areas; a sheet a dozen dimensions at most.
 MAX_ITEMS = 30
+# Weights are points or percentages: 0, or from MIN_WEIGHT to MAX_WEIGHT (a document's
+# own, and a bureau's in a weights file). Beyond them a weight prints as a page of digits.
+MAX_WEIGHT = Decimal(1_000_000)
+MIN_WEIGHT = Decimal("0.000001")
+
+
+def weight_in_range(value: Decimal) -> bool:
+    """True for 0 and for a weight from MIN_WEIGHT to MAX_WEIGHT."""
+    return value.is_finite() and (value == 0 or MIN_WEIGHT <= value <= MAX_WEIGHT)
+
 
 _SPACE = re.compile(r"\s+")
 
@@ -104,6 +115,15 @@ class DocumentWeights(Strict):
 
     values: dict[Text, float] = Field(description="评价内容（照录）→ 权重。")
     source: Clause
+
+    @model_validator(mode="after")
+    def _in_range(self) -> DocumentWeights:
+        for text, value in self.values.items():
+            if not weight_in_range(Decimal(str(value))):
+                raise ValueError(
+                    f"“{text}”的权重 {value} 超出范围：应为 0，或 {MIN_WEIGHT} 至 {MAX_WEIGHT:,} 之间的数"
+                )
+        return self
 
 
 class Evaluation(Strict):

@@ -62,10 +62,20 @@ def text_width(text: str, size: float = FONT) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.56 for ch in text)
 
 
+def _most(width: float, size: float) -> int:
+    """More characters than this never fit in ``width``: none is narrower than 0.56 em.
+
+    Cutting a long text to it first keeps fit and wrap from measuring a title of
+    thousands of characters once for every character they cut.
+    """
+    return int(width / (size * 0.56)) + 1
+
+
 def fit(text: str, width: float, size: float = FONT) -> str:
     """``text`` cut to ``width`` (with an ellipsis) if it is wider."""
-    if text_width(text, size) <= width:
+    if len(text) <= _most(width, size) and text_width(text, size) <= width:
         return text
+    text = text[: _most(width, size)]
     while text and text_width(text + "…", size) > width:
         text = text[:-1]
     return text + "…"
@@ -78,8 +88,9 @@ def wrap(text: str, width: float, lines: int = 2, size: float = FONT) -> list[st
     """``text`` broken into at most ``lines`` lines of ``width``; the last one cut."""
     out: list[str] = []
     rest = text
-    while rest and len(out) < lines - 1 and text_width(rest, size) > width:
-        cut = len(rest)
+    most = _most(width, size)
+    while rest and len(out) < lines - 1 and (len(rest) > most or text_width(rest, size) > width):
+        cut = min(len(rest), most)
         while cut > 1 and text_width(rest[:cut], size) > width:
             cut -= 1
         # A closing bracket or a comma never starts a line (the character before goes too).

@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 import functools
 import io
+import json
 import os
 import re
 import signal
@@ -645,6 +646,157 @@ def duties(scheme_id: str) -> tuple[str, str, str]:
     raise AssertionError(f"{scheme_id}: no unit with a post and a duty")
 
 
+# ---------------------------------------------------------------- reports, sheets, scores
+#
+# Today's surfaces (issue 12 and the evaluations): cdo report, render 述职报告/评价表 with
+# --year and --weights, scores read back by import and evaluation rank, policy show and
+# validate --as-of. A case may write extra files first: a command line ``["!write", name,
+# text]`` is no command but a file put in the case's folder (see run_case).
+
+WRITE = "!write"
+# Mostly days a scheme speaks of, so that the commands get past --as-of's check.
+DAYS = st.one_of(
+    st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)).map(dt.date.isoformat),
+    st.sampled_from(["1900-01-01", "2200-12-31", "2023-12-20", "2024-02-29"]),
+    AS_OF,
+)
+YEARS = st.one_of(
+    st.sampled_from(["2023", "1900", "2200", "1899", "2201", "0", "", "２０２３", "99999",
+                     "2023 ", "-1", "2023.0"]),
+    st.integers(-(10**6), 10**6).map(str),
+)  # fmt: skip
+# What a clerk types in a score or weight cell.
+NUMBERS = st.one_of(
+    st.sampled_from(["10", "18.5", "-1", "0", "", " ", "NaN", "nan", "inf", "-inf", "1e309",
+                     "1e999999", "1e-999999", "9" * 400, "9" * 5000, "0." + "1" * 400,
+                     "１８分", "20%", "=1+1", "优秀", "10 10", "1,000", "0x10", "１e3"]),
+    st.integers().map(str),
+    st.floats().map(repr),
+    st.text(max_size=6),
+)  # fmt: skip
+
+
+@functools.cache
+def dimensions() -> tuple[str, ...]:
+    """The dimensions of the shipped scheme's evaluation (Huizhou's)."""
+    scheme = _registry().get("huizhou")
+    return tuple(d.text for d in scheme.evaluations[0].dimensions)
+
+
+def _cell(text: str) -> str:
+    """A CSV cell: quoted, quotes doubled (so commas and line breaks stay in the cell)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+@st.composite
+def weights_file(draw: st.DrawFn) -> str:
+    """A weights file as a bureau writes one, with an odd value, key or line in it."""
+    if draw(st.integers(0, 5)) == 0:
+        return draw(st.sampled_from(WHOLE_FILES))
+    values = {d: "10" for d in dimensions()}
+    key = draw(st.sampled_from([*dimensions(), "不存在", " 日常管理 ", "1", "~"]))
+    values[key] = draw(NUMBERS)
+    if draw(st.booleans()):
+        values.pop(draw(st.sampled_from(dimensions())), None)
+    by = draw(st.sampled_from(["惠州市政务服务数据管理局", "''", "[甲, 乙]", "{a: 1}", "~",
+                               '"a\x1b[2Jb"', "名" * 300]))  # fmt: skip
+    lines = [f"provided_by: {by}", "weights:"]
+    lines += [f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+              for k, v in values.items()]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def score_table(draw: st.DrawFn) -> str:
+    """A scores table (.csv): 单位, 姓名, 年度 and a column per dimension, odd cells."""
+    head = ["单位", "姓名", "年度", *dimensions()]
+    if draw(st.booleans()):  # a dimension's column twice
+        head.append(draw(st.sampled_from(dimensions())))
+    rows = [head]
+    for _ in range(draw(st.integers(1, 3))):
+        # A row as filled in, one cell of it odd (or none): a row odd everywhere stops at
+        # its first problem and never reaches what comes after.
+        unit = draw(st.sampled_from(["惠城区", "博罗县", "市公安局", "市政务服务数据管理局"]))
+        row = [unit, "张三", "2023", *(str(draw(st.integers(0, 20))) for _ in head[3:])]
+        odd = draw(st.sampled_from(["unit", "name", "year", "score", "none"]))
+        if odd == "score":
+            row[draw(st.sampled_from(range(3, len(row))))] = draw(NUMBERS)
+        elif odd != "none":
+            row[["unit", "name", "year"].index(odd)] = draw(YEARS if odd == "year" else NAMES)
+        rows.append(row)
+    return "\r\n".join(",".join(_cell(c) for c in r) for r in rows) + "\r\n"
+
+
+@st.composite
+def report_commands(draw: st.DrawFn, scheme_id: str) -> list[list[str]]:
+    """Command lines of today's surfaces, with the files they read written first."""
+    roster = ["--roster", "roster.yaml"]
+    year = draw(YEARS)
+    out = draw(st.one_of(st.sampled_from(["r.html", "r.docx", "-", "r/", "r.HTM"]), ODD_OUTPUTS))
+    report = ["report", "roster.yaml", "--as-of", draw(DAYS), "-o", out]
+    if draw(st.booleans()):
+        report += ["--format", draw(st.sampled_from(["html", "docx", "pdf"]))]
+    unit = draw(st.one_of(st.sampled_from(["惠城区", "市公安局"]), NAMES))
+    weights = draw(st.sampled_from(["w.yaml", "w.yaml", "scores.csv", ".", "none.yaml"]))
+    sheet = ["render", "评价表", "--scheme", "huizhou", "--year", year, "--weights", weights]
+    sheet += draw(st.sampled_from([["--all", "-o", "ev/"], ["--dept", unit, "-o", "ev.md"],
+                                   ["--dept", unit, "-o", "ev.docx"]]))  # fmt: skip
+    outline = draw(st.sampled_from(["述职报告", "评价表", "年度述职报告", "履职评价"]))
+    choices = [
+        report,
+        ["report", "--as-of", draw(DAYS), "--format", "docx", "-o", "r2.docx", "--force"],
+        sheet,
+        ["render", outline, *roster, "--year", year, "--all", "-o", "out/",
+         *draw(st.sampled_from([[], ["--redact"], ["--format", "md"]]))],
+        ["render", outline, *roster, "--year", year, "--dept", unit, "--format", "md", "-o", "-"],
+        ["import", "scores.csv", *roster, *draw(st.sampled_from([[], ["--write"]]))],
+        ["evaluation", "rank", "scores.csv", *draw(st.sampled_from([[], ["--weights", "w.yaml"]])),
+         "--format", draw(st.sampled_from(["text", "json"]))],
+        ["evaluation", "rank", *roster, "--year", year],
+        ["policy", "show", scheme_id, "--as-of", draw(DAYS)],
+        ["validate", "roster.yaml", "--as-of", draw(DAYS)],
+        ["init", "--scheme", scheme_id, "--as-of", draw(DAYS), "-o", "i.yaml"],
+    ]  # fmt: skip
+    chosen = draw(st.lists(st.sampled_from(choices), min_size=1, max_size=3, unique_by=tuple))
+    files = [[WRITE, "w.yaml", draw(weights_file())], [WRITE, "scores.csv", draw(score_table())]]
+    return [*files, *chosen]
+
+
+@st.composite
+def report_cases(draw: st.DrawFn) -> tuple[Mutated, list[list[str]]]:
+    """A file, mutated or (half the time) as shipped, and today's commands on it (the
+    schemes in play from policies/): an untouched roster lets them get past validation."""
+    file = draw(mutated())
+    if draw(st.booleans()):
+        base = file.base
+        file = Mutated(base, base.text.encode("utf-8"), ["(as shipped)"], file.roster)
+    lines = draw(report_commands(file.base.scheme))
+    if file.base.kind == "scheme":
+        lines = [c if c[0] == WRITE else ["--policies", "policies", *c] for c in lines]
+    return file, lines
+
+
+@st.composite
+def score_cases(draw: st.DrawFn) -> tuple[Mutated, list[list[str]]]:
+    """Huizhou's roster as shipped (the scheme with an evaluation), a scores table and a
+    weights file with odd cells, and the commands that read them."""
+    base = draw(st.sampled_from([b for b in bases() if b.name.startswith("huizhou ")]))
+    file = Mutated(base, base.text.encode("utf-8"), ["(as shipped)"])
+    year = draw(st.one_of(st.just("2023"), YEARS))
+    weights = draw(st.sampled_from([[], ["--weights", "w.yaml"]]))
+    lines = [
+        [WRITE, "w.yaml", draw(weights_file())],
+        [WRITE, "scores.csv", draw(score_table())],
+        ["import", "scores.csv", *draw(st.sampled_from([[], ["--write"]]))],
+        ["evaluation", "rank", "scores.csv", *weights,
+         "--format", draw(st.sampled_from(["text", "json"]))],
+        ["evaluation", "rank", "--year", year, *weights],
+        ["render", "评价表", "--year", year, "--weights", "w.yaml",
+         *draw(st.sampled_from([["--all", "-o", "ev/"], ["--dept", "惠城区", "-o", "ev.md"]]))],
+    ]  # fmt: skip
+    return file, lines
+
+
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[Mutated, list[list[str]]]:
     """A mutated file and the commands to run on it."""
@@ -799,6 +951,9 @@ def run_case(file: Mutated, lines: list[list[str]]) -> Failure | None:
     with tempfile.TemporaryDirectory(prefix="cdo-fuzz-") as tmp, _in_folder(Path(tmp)):
         prepare(Path(tmp), file)
         for args in lines:
+            if args[0] == WRITE:  # a file the commands read, not a command
+                Path(tmp, args[1]).write_text(args[2], encoding="utf-8", errors="surrogatepass")
+                continue
             failure = run_one(args)
             if failure is not None:
                 return failure

@@ -11,7 +11,9 @@ Hypothesis's caches to the temporary folder). A longer run draws new examples ea
 
     CDO_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py
 
-``CDO_FUZZ_SEED=N`` repeats a long run's examples.
+``CDO_FUZZ_SEED=N`` repeats a long run's examples. The second property runs today's
+surfaces (report, 述职报告/评价表 with --year and --weights, scores read back, --as-of)
+on the same mutated files, with a weights file and a scores table of odd cells beside them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 
 from hypothesis import HealthCheck, example, given, seed, settings
 
-from fuzz_cases import Mutated, cases, describe, found, run_case
+from fuzz_cases import Mutated, cases, describe, found, report_cases, run_case, score_cases
 
 EXAMPLES = int(os.environ.get("CDO_FUZZ_EXAMPLES", "0"))
 SEED = os.environ.get("CDO_FUZZ_SEED")
@@ -50,6 +52,44 @@ def _found_before(test):  # type: ignore[no-untyped-def]
 @given(cases())
 @_found_before
 def test_fuzz_commands_end_with_a_known_exit_code(case: tuple[Mutated, list[list[str]]]) -> None:
+    file, lines = case
+    failure = run_case(file, lines)
+    assert failure is None, describe(file, failure)
+
+
+@_seeded
+@settings(
+    # About 2 s: most lines stop early (an odd date, a roster made invalid); a report or a
+    # folder of 述职报告 takes up to a second in-process.
+    max_examples=EXAMPLES or 40,
+    derandomize=not EXAMPLES,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=False,
+)
+@given(report_cases())
+def test_fuzz_reports_and_scores_end_with_a_known_exit_code(
+    case: tuple[Mutated, list[list[str]]],
+) -> None:
+    file, lines = case
+    failure = run_case(file, lines)
+    assert failure is None, describe(file, failure)
+
+
+@_seeded
+@settings(
+    max_examples=EXAMPLES or 30,  # about 2 s
+    derandomize=not EXAMPLES,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=False,
+)
+@given(score_cases())
+def test_fuzz_scores_and_weights_end_with_a_known_exit_code(
+    case: tuple[Mutated, list[list[str]]],
+) -> None:
     file, lines = case
     failure = run_case(file, lines)
     assert failure is None, describe(file, failure)

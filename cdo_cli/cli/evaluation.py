@@ -61,7 +61,7 @@ def _read(path: Path, registry: "Registry", scheme_id: str | None) -> "ImportedF
         note(f"{shown}：{text}")
     for record in result.evaluations:
         for message, hint in record.invalid:
-            raise InvalidInputError(message, hint=hint)
+            raise InvalidInputError(f"{record.where}：{message}", hint=hint)
     return result
 
 
@@ -168,6 +168,9 @@ def rank(
         loaded = None
     if files:
         scheme_id = scheme or (loaded.scheme.id if loaded is not None else None)
+        if scheme_id is None:  # the sheets are matched with the schemes that load
+            for text in ws.registry.usable()[1]:
+                note(f"注意：{text}")
         read = [_read(path, ws.registry, scheme_id) for path in files]
         records = [r for f in read for r in f.evaluations]
         if not records:

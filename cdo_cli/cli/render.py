@@ -125,6 +125,9 @@ def render_cmd(
     # Report skeletons (述职报告) and evaluation sheets (评价表) are rendered apart.
     from ..outline_render import classify, parse_year, render_outlines
 
+    if scheme is None and loaded is None:  # the scheme is chosen among those that load
+        for text in ws.registry.usable()[1]:
+            note(f"注意：{text}")
     found = classify(ws.registry, form, scheme, loaded, roster is not None, dept)
     if found.kind != "form":
         result = render_outlines(
