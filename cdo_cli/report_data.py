@@ -219,6 +219,12 @@ class ReportData:
     minimums: list[MinimumShort] = field(default_factory=list)
     has_minimums: bool = False  # the scheme asks members to choose at least so many units
     evaluations: list[EvaluationReport] = field(default_factory=list)
+    # The lists and the deadline charts are cut for a meeting, not for a province's whole
+    # calendar (the full lists: cdo overdue): how many there are in all, how many not shown.
+    overdue_count: int = 0
+    due_soon_count: int = 0
+    units_overdue: int = 0
+    deadlines_hidden: int = 0
 
     @property
     def units_in_scope(self) -> int:
@@ -229,11 +235,6 @@ class ReportData:
     def complete(self) -> int:
         """Units with every required post filled."""
         return sum(c.complete for c in self.coverage)
-
-    @property
-    def units_overdue(self) -> int:
-        """Units with at least one overdue duty."""
-        return len({row.unit for row in self.overdue})
 
 
 def cn_date(day: dt.date) -> str:
@@ -273,6 +274,10 @@ def compute_report(
     states = unit_states(files, as_of)
     together = merged(files)
     items = compute_status([(scheme, together)], as_of, within)
+    overdue = [i for i in items if i.status is Status.overdue]
+    due_soon = [i for i in items if i.status is Status.due_soon]
+    deadlines = _deadlines([i for i in items if i.due is not None])
+    shown_deadlines = _nearest(deadlines, as_of, DEADLINES_SHOWN)
     return ReportData(
         scheme=scheme.id,
         city=scheme.city,
@@ -286,11 +291,11 @@ def compute_report(
         rosters=[_summary(loaded, findings) for loaded, findings in rosters],
         coverage=_coverage(states),
         by_unit=_by_unit(items),
-        deadlines=_deadlines([i for i in items if i.due is not None]),
+        deadlines=shown_deadlines,
         undated_filings=_undated_filings([i for i in items if i.due is None]),
         totals={s.value: n for s, n in _count(items).items()},
-        overdue=_rows([i for i in items if i.status is Status.overdue], "overdue", scheme),
-        due_soon=_rows([i for i in items if i.status is Status.due_soon], "due", scheme),
+        overdue=_rows(overdue, "overdue", scheme)[:LIST_SHOWN],
+        due_soon=_rows(due_soon, "due", scheme)[:LIST_SHOWN],
         missing=_missing(scheme, states),
         categories=[
             c for c in CATEGORY_LABELS if any(r.required and r.category == c for r in scheme.roles)
@@ -311,7 +316,25 @@ def compute_report(
         ],
         has_minimums=bool(scheme.minimums),
         evaluations=compute_evaluations(together, as_of, year, weights),
+        overdue_count=len(overdue),
+        due_soon_count=len(due_soon),
+        units_overdue=len({i.unit for i in overdue}),
+        deadlines_hidden=len(deadlines) - len(shown_deadlines),
     )
+
+
+# At most this many rows in each of the clerk's lists (the longest overdue, the soonest
+# due first) and this many deadlines in the charts (those nearest the as-of day).
+LIST_SHOWN = 500
+DEADLINES_SHOWN = 40
+
+
+def _nearest(deadlines: list[Deadline], as_of: dt.date, most: int) -> list[Deadline]:
+    """The ``most`` deadlines nearest ``as_of``, in their own order."""
+    if len(deadlines) <= most:
+        return deadlines
+    near = sorted(range(len(deadlines)), key=lambda n: (abs((deadlines[n].due - as_of).days), n))
+    return [deadlines[n] for n in sorted(near[:most])]
 
 
 def _summary(loaded: LoadedRoster, findings: list[Finding]) -> RosterSummary:

@@ -177,7 +177,12 @@ class _Writer:
 
         self.numbered("待办清单")
         n = 0
-        self.subheading(n, f"逾期未报送（{len(data.overdue)} 项）")
+        self.subheading(n, f"逾期未报送（{data.overdue_count} 项）")
+        if data.overdue_count > len(data.overdue):
+            self.text(
+                f"以下为逾期最久的 {len(data.overdue)} 项；全部 {data.overdue_count} 项见 "
+                f"cdo overdue --as-of {data.as_of.isoformat()} --format csv。"
+            )
         self.table(
             ["序号", "单位", "事项", "期限", "逾期天数", "报送对象"],
             _item_rows(data.overdue, lambda r: str(r.days_overdue)),
@@ -186,7 +191,12 @@ class _Writer:
             empty="没有逾期未报送的事项。",
         )
         n += 1
-        self.subheading(n, f"即将到期（{data.within} 天内，{len(data.due_soon)} 项）")
+        self.subheading(n, f"即将到期（{data.within} 天内，{data.due_soon_count} 项）")
+        if data.due_soon_count > len(data.due_soon):
+            self.text(
+                f"以下为最先到期的 {len(data.due_soon)} 项；全部 {data.due_soon_count} 项见 "
+                f"cdo overdue --as-of {data.as_of.isoformat()} --format csv。"
+            )
         self.table(
             ["序号", "单位", "事项", "期限", "剩余天数", "报送对象"],
             _item_rows(

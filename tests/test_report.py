@@ -752,3 +752,32 @@ def test_report_hostile_names_in_ranking_and_roll_up() -> None:
     assert any(t.startswith("市自然资源局\\x1b[31m<b>\\x00\\u202e") for t in texts)
     assert any(t.startswith("青溪市\\x1b[31m<b>") for t in texts)
     assert not any(re.search(r"[\x00-\x08\x0b-\x1f\u202e]", t) for t in texts)
+
+
+def test_report_lists_and_charts_are_cut_for_a_meeting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the far end of the calendar a scheme has thousands of overdue items and hundreds
+    of deadlines: the page lists the longest overdue and draws the nearest deadlines, says
+    how many there are in all and where the full list is, and stays small."""
+    from cdo_cli import report_data
+
+    full = _data("puning", "2200-12-31")
+    assert full.overdue_count > len(full.overdue) == report_data.LIST_SHOWN
+    assert full.overdue_count == full.totals["overdue"]
+    assert full.units_overdue == len({r.unit for r in full.overdue}) == 38  # every unit
+    days = [r.days_overdue for r in full.overdue]
+    assert days == sorted(days, reverse=True)  # the longest overdue are the ones shown
+    assert len(full.deadlines) == report_data.DEADLINES_SHOWN and full.deadlines_hidden > 0
+    assert max(d.due for d in full.deadlines) == dt.date(2200, 12, 31)  # nearest the day
+    html = render_report_html(full)
+    assert f"全部 {full.overdue_count} 项见" in html and "个较早或较晚的期限未画出" in html
+    assert len(html) < 2_000_000
+    text = "\n".join(
+        p.text
+        for p in docx.Document(io.BytesIO(render_report_docx(full, dt.date(2201, 1, 1)))).paragraphs
+    )
+    assert f"逾期未报送（{full.overdue_count} 项）" in text and "以下为逾期最久的 500 项" in text
+    # Below the caps nothing is cut.
+    monkeypatch.setattr(report_data, "LIST_SHOWN", 10**6)
+    monkeypatch.setattr(report_data, "DEADLINES_SHOWN", 10**6)
+    whole = _data("puning", "2200-12-31")
+    assert len(whole.overdue) == whole.overdue_count and whole.deadlines_hidden == 0
