@@ -677,3 +677,27 @@ def _check_print(pdf: Path, page: Path) -> None:
     words = _pdf_text(pdf)
     assert "file://" not in words and page.name not in words
     assert not re.search(r"^\s*\d+/\d+\s*$", words, re.MULTILINE)  # no "1/3" page numbers
+
+
+@pytest.mark.parametrize(
+    ("scheme", "form"),
+    [
+        ("puning", "attachment3"),
+        pytest.param("puning", "attachment2 --dept 市公安局", id="puning-attachment2"),
+        ("zhaoqing", "attachment"),
+    ],
+)
+def test_form_page_prints_without_browser_header(
+    cli: Cli, browser: Browser, tmp_path: Path, scheme: str, form: str
+) -> None:
+    """A form's page (cdo render --format html) prints on A4 without the browser's header
+    and footer, as the README says: Chromium printed its page count ("1/1") in the 26 mm
+    side margin of @page, so the side margins are <main>'s padding too."""
+    result = cli("render", *form.split(), "--scheme", scheme, "-f", "html", "-o", "form.html")
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "form.html"
+    session = browser.open(page.as_uri())
+    assert browser.problems(session) == []
+    pdf = tmp_path / "form.pdf"
+    pdf.write_bytes(browser.pdf(session))
+    _check_print(pdf, page)
