@@ -83,3 +83,53 @@ def test_report_docx_keeps_names_whole(cli: Cli, tmp_path: Path, scheme: str, as
                     seen.add(piece)
                     assert text_width_em(piece) <= room, (head, piece, width)
     assert "欧阳建国" in seen or scheme != "huizhou"
+
+
+def _timeline(cli: Cli, tmp_path: Path, scheme: str, as_of: str) -> str:
+    (tmp_path / "roster.yaml").write_text(
+        (ROSTERS / f"{scheme}.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = cli("report", "--as-of", as_of, "-o", "r.html")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    start = page.index('data-chart="timeline"')
+    return page[start : page.index("</svg>", start)]
+
+
+@pytest.mark.parametrize(("scheme", "as_of"), CASES)
+def test_report_timeline_dates_readable_across_the_lines(
+    cli: Cli, tmp_path: Path, scheme: str, as_of: str
+) -> None:
+    """A deadline's date that a dashed line runs through (the as-of day's through
+    2022-12-31（推定）, the issue date's through Puning's 2023-10-20) is drawn over the line
+    with an outline of its row's colour, so the line stops short of the text."""
+    from cdo_cli.report_charts import SMALL, text_width
+
+    svg = _timeline(cli, tmp_path, scheme, as_of)
+    lines = [
+        (float(m.group(1)), m.end())
+        for m in re.finditer(r'<g class="marker"[^>]*><line x1="([\d.]+)"', svg)
+    ]
+    assert lines
+    dates = [
+        (m.start(), *d.groups())
+        for m in re.finditer(r'<g class="deadline".*?</g>', svg)
+        for d in [
+            re.search(
+                r'<text x="([\d.]+)" [^>]*text-anchor="(start|end)"([^>]*)>([^<]+)</text></g>$',
+                m.group(),
+            )
+        ]
+        if d is not None
+    ]
+    assert dates
+    crossed = 0
+    for start, x, anchor, attrs, text in dates:
+        width = text_width(text, SMALL)
+        left = float(x) - (width if anchor == "end" else 0)
+        for line, where in lines:
+            if left - 1 < line < left + width + 1:
+                crossed += 1
+                assert where < start, (text, "drawn under the line")
+                assert 'paint-order="stroke"' in attrs and 'stroke-width="4"' in attrs, text
+    assert crossed or scheme == "zhaoqing"
