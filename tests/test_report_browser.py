@@ -701,3 +701,36 @@ def test_form_page_prints_without_browser_header(
     pdf = tmp_path / "form.pdf"
     pdf.write_bytes(browser.pdf(session))
     _check_print(pdf, page)
+
+
+_UNIT_LINES = """JSON.stringify(
+  [...document.querySelectorAll("table.overdue, table.due-soon, table.missing, table.evaluation")]
+  .flatMap(t => [...t.tBodies].flatMap(b => [...b.rows]).map(r => {
+    const cell = r.cells[t.classList.contains("evaluation") ? 1 : 0];
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const tops = new Set([...range.getClientRects()].filter(x => x.width > 0)
+      .map(x => Math.round(x.top)));
+    return [cell.textContent, tops.size];
+  })))"""
+
+
+@pytest.mark.parametrize(("scheme", "as_of"), CASES)
+def test_report_unit_names_whole_in_print(
+    cli: Cli, browser: Browser, tmp_path: Path, scheme: str, as_of: str
+) -> None:
+    """Printed on A4, each unit's name in the lists and the ranking takes one line, or two
+    broken before its bracket: Chromium had broken 市人力资源社会保障局 anywhere to share
+    out the width among the columns."""
+    _, page = _report(cli, scheme, as_of, tmp_path)
+    session = browser.open(page.as_uri())
+    browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+    metrics = {"width": 680, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
+    browser.call("Emulation.setDeviceMetricsOverride", metrics, session=session)  # 180 mm
+    result = browser.call(
+        "Runtime.evaluate", {"expression": _UNIT_LINES, "returnByValue": True}, session=session
+    )
+    cells = json.loads(result["result"]["value"])
+    assert cells
+    for text, lines in cells:
+        assert lines == 1 or (lines == 2 and "（" in text[1:]), (text, lines)
