@@ -778,10 +778,13 @@ def test_render_zhaoqing_blank_lines_leave_room_for_a_long_title(cli: Cli) -> No
     assert '<span class="last">市教育局<span class="blank"></span></span>' in html
 
 
-@pytest.mark.parametrize("unit", ["市公安局", "市国有资产管理中心", "市商务局"])
+@pytest.mark.parametrize(
+    "unit", ["市公安局", "市国有资产管理中心", "市商务局", "揭阳市生态环境局普宁分局"]
+)
 def test_render_docx_columns_fit_their_content(cli: Cli, unit: str) -> None:
     """Columns within the 156 mm text width; four characters of name on one line; a unit's
-    name whole, or broken only before its bracket (市工业和信息化局 / （市商务局）)."""
+    name whole, or broken only before its bracket (市工业和信息化局 / （市商务局）), also
+    Puning's longest, twelve characters (blank, it printed as 揭阳市生态环境局普宁分/局)."""
     assert cli("render", "attachment2", "--dept", unit, "-o", "form.docx").exit_code == 0
     table = docx.Document("form.docx").tables[0]
     widths = _grid_mm(table)
