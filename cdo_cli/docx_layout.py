@@ -127,8 +127,9 @@ CELL_PADDING_MM = 2 * 1.905 + 1.0
 # is kept whole up to eight.
 NAME_CHARS = 4
 NAME_MAX_CHARS = 8
-# No column's content may claim more than this part of the table's width as its least.
-LEAST_SHARE = 0.4
+# No column's content may claim more than this part of the table's width as its least:
+# at 4号, thirteen characters, so that Puning's 揭阳市生态环境局普宁分局 (twelve) stays whole.
+LEAST_SHARE = 0.45
 # Where a long cell may break before the width runs out: before an opening bracket that
 # follows a Chinese character (市工业和信息化局 / （市商务局）). Reading the form back
 # joins the two lines again, as nothing separates Chinese characters.

@@ -363,10 +363,27 @@ def timeline_chart(data: ReportData) -> str:
             label_end = x + half
             labelled_year = day.year
     bottom = axis_y + 8 + row * max(len(rows), 1)
+    shade = "#f4f4f4"  # every other row
+    body += [_rect(0, axis_y + 8 + row * n, WIDTH, row, shade) for n in range(0, len(rows), 2)]
+    # The dashed lines go under the deadlines: a date they run through stays readable.
+    markers = [(data.as_of, f"截至 {data.as_of.isoformat()}", "#c62828", bottom + 16, "as-of")]
+    if data.issued is not None:  # a document may not say when it was issued
+        issued = (data.issued, f"印发 {data.issued.isoformat()}", "#555555", axis_y - 22, "issued")
+        markers.insert(0, issued)
+    for day, label, color, y_text, key in markers:
+        x = x_of(day)
+        dash = "2 3" if key == "issued" else "6 3"
+        body.append(
+            f'<g class="marker" data-{key}="{day.isoformat()}"><line x1="{_num(x)}" '
+            f'y1="{_num(axis_y)}" x2="{_num(x)}" y2="{_num(bottom + 4)}" stroke="{color}" '
+            f'stroke-width="{1.8 if key == "as-of" else 1}" stroke-dasharray="{dash}"/>'
+        )
+        anchor = "end" if x > WIDTH - 80 else ("start" if x < label_w + 40 else "middle")
+        body.append(
+            _text(x, y_text, label, SMALL, anchor=anchor, fill=color, font_weight="bold") + "</g>"
+        )
     for n, d in enumerate(rows):
         y = axis_y + 8 + row * n
-        if n % 2 == 0:
-            body.append(_rect(0, y, WIDTH, row, "#f4f4f4"))
         x = x_of(d.due)
         attrs = {
             "data-obligation": d.obligation,
@@ -386,27 +403,14 @@ def timeline_chart(data: ReportData) -> str:
             'stroke="#000000" stroke-width="0.6"/>'
         )
         when = d.due.isoformat() + ("（推定）" if d.assumed else "")
+        # Outlined in the row's colour, so that a dashed line behind it stops short of it.
+        background = shade if n % 2 == 0 else "#ffffff"
+        halo: dict[str, object] = {"stroke": background, "stroke_width": 4, "paint_order": "stroke"}
         if x > (label_w + right) / 2:
-            body.append(_text(x - 11, cy + 4, when, SMALL, anchor="end"))
+            body.append(_text(x - 11, cy + 4, when, SMALL, anchor="end", **halo))
         else:
-            body.append(_text(x + 11, cy + 4, when, SMALL))
+            body.append(_text(x + 11, cy + 4, when, SMALL, **halo))
         body.append("</g>")
-    markers = [(data.as_of, f"截至 {data.as_of.isoformat()}", "#c62828", bottom + 16, "as-of")]
-    if data.issued is not None:  # a document may not say when it was issued
-        issued = (data.issued, f"印发 {data.issued.isoformat()}", "#555555", axis_y - 22, "issued")
-        markers.insert(0, issued)
-    for day, label, color, y_text, key in markers:
-        x = x_of(day)
-        dash = "2 3" if key == "issued" else "6 3"
-        body.append(
-            f'<g class="marker" data-{key}="{day.isoformat()}"><line x1="{_num(x)}" '
-            f'y1="{_num(axis_y)}" x2="{_num(x)}" y2="{_num(bottom + 4)}" stroke="{color}" '
-            f'stroke-width="{1.8 if key == "as-of" else 1}" stroke-dasharray="{dash}"/>'
-        )
-        anchor = "end" if x > WIDTH - 80 else ("start" if x < label_w + 40 else "middle")
-        body.append(
-            _text(x, y_text, label, SMALL, anchor=anchor, fill=color, font_weight="bold") + "</g>"
-        )
     if not rows:
         body.append(_text(6, axis_y + 30, "本方案没有规定日期的事项。"))
     # Moved down to leave room above the axis for the issue date's label.

@@ -3,7 +3,8 @@
 Laid out like the rendered forms (GB/T 9704-2012): the same base document, page, margins,
 styles and fonts (:func:`cdo_cli.docx_render.base_docx`, :mod:`cdo_cli.docx_layout`):
 "附件" in 3号黑体, the title in 2号小标宋, text in 3号仿宋, headings in 黑体. The
-tables use 小四 (12 pt) so that eight columns fit the 156 mm between the margins. The
+tables use 小四 (12 pt), the lists of units to act on and the ranking 五号 (10.5 pt), so
+that their names, dates and numbers fit the 156 mm between the margins whole. The
 charts are not drawn here: each is a table of the same numbers. Sections are numbered
 as they come: the roll-up by parent and the evaluations only where the scheme has them.
 """
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .docx_layout import LAYOUT
+from .docx_layout import LAYOUT, fit_text, pt_mm, text_width_em
 from .docx_render import base_docx, set_fonts
 from .outlines import number_text
 from .report_data import (
@@ -32,7 +34,7 @@ from .report_evaluation import EvaluationReport
 from .text import visible
 
 TABLE_PT = 12.0  # 小四
-SMALL_PT = 10.5  # 五号: the evaluation's eleven columns
+SMALL_PT = 10.5  # 五号: the lists of units to act on, the evaluation's eleven columns
 _STATUS_WORDS = {
     "filed": "已报送",
     "filed_late": "逾期报送",
@@ -41,6 +43,22 @@ _STATUS_WORDS = {
     "not_due": "未到期",
 }
 _NUMERALS = "一二三四五六七八九十"
+# Cells have 1 mm margins left and right (57 twips; Word's default is 1.9 mm), so that
+# the ranking's eleven columns keep units and names whole.
+_CELL_MARGIN_TWIPS = 57
+# Columns (besides the numeric ones) whose cells are never broken mid-word: the names of
+# units, categories, posts and people, and dates. A list of posts may break after its 、,
+# a remark after its ，. No column claims more than _LEAST_SHARE of the width for that.
+_WHOLE = frozenset(
+    {"序号", "排名", "单位", "单位类别", "上级单位", "姓名", "类别", "未填写的职位", "期限", "名册"}
+)
+_PIECES = re.compile(r"(?<=[、，；])|\n")
+# A unit's name may also break before its bracket, as on the forms (市工业和信息化局/（市商务局）).
+_UNITS = frozenset({"单位", "上级单位"})
+_LEAST_SHARE = 0.4
+# A header of up to three characters stays whole (已报送, 未到期); a longer one may take
+# two lines or more (逾期/天数), but no line shorter than two characters.
+_HEADER_WHOLE_EM = 3.0
 
 
 def render_report_docx(data: ReportData, today: dt.date) -> bytes:
@@ -189,6 +207,7 @@ class _Writer:
             [0.8, 2.6, 3.8, 2.4, 1.2, 2.4],
             numeric=range(4, 5),
             empty="没有逾期未报送的事项。",
+            size=SMALL_PT,
         )
         n += 1
         self.subheading(n, f"即将到期（{data.within} 天内，{data.due_soon_count} 项）")
@@ -205,6 +224,7 @@ class _Writer:
             [0.8, 2.6, 3.8, 2.4, 1.2, 2.4],
             numeric=range(4, 5),
             empty="没有即将到期的事项。",
+            size=SMALL_PT,
         )
         for category in data.categories:
             n += 1
@@ -218,12 +238,13 @@ class _Writer:
                         m.unit,
                         m.kind,
                         "、".join(m.roles),
-                        "已列出，未填写" if m.in_roster else "名册中没有此单位",
+                        "已列出，未填写" if m.in_roster else "名册中没有\n此单位",
                     ]
                     for k, m in enumerate(units, 1)
                 ],
                 [0.8, 3.4, 2.2, 3.2, 3.0],
                 empty="各单位均已填写。",
+                size=SMALL_PT,
             )
         if data.has_minimums:
             n += 1
@@ -398,7 +419,9 @@ class _Writer:
     ) -> None:
         """A bordered table across the text width; the header repeats on each page.
 
-        With no rows and ``empty`` given, that sentence stands in for the table. A row with
+        Columns take their share of the width by ``weights``, but the numeric ones and
+        those headed as in :data:`_WHOLE` are at least as wide as their widest cell
+        (:func:`_widths`). With no rows and ``empty`` given, that sentence stands in for the table. A row with
         fewer cells than the header has its last cell span the rest of the row. Built as
         WordprocessingML directly: python-docx finds a cell by walking the whole table,
         which took minutes for the thousands of rows of a province's overdue list.
@@ -406,8 +429,10 @@ class _Writer:
         if not rows and empty is not None:
             self.text(empty)
             return
-        scale = LAYOUT.text_width_mm / sum(weights)
-        widths = [_twips(w * scale) for w in weights]
+        whole = {c for c, h in enumerate(header) if h in _WHOLE} | set(numeric)
+        units = {c for c, h in enumerate(header) if h in _UNITS}
+        mm = _widths(header, rows, weights, whole, size, units)
+        widths = [_twips(w) for w in mm]
         tbl = _el(None, "tbl")
         props = _el(tbl, "tblPr")
         _el(props, "tblW", w=str(sum(widths)), type="dxa")
@@ -417,6 +442,9 @@ class _Writer:
             _el(borders, edge, val="single", sz=str(LAYOUT.border_eighths_pt), space="0",
                 color="000000")  # fmt: skip
         _el(props, "tblLayout", type="fixed")
+        margins = _el(props, "tblCellMar")
+        for side in ("left", "right"):
+            _el(margins, side, w=str(_CELL_MARGIN_TWIPS), type="dxa")
         _el(props, "tblLook", val="0000", firstRow="1", lastRow="0", firstColumn="0",
             lastColumn="0", noHBand="1", noVBand="1")  # fmt: skip
         grid = _el(tbl, "tblGrid")
@@ -438,6 +466,8 @@ class _Writer:
                     _el(tc_pr, "gridSpan", val=str(span))
                 _el(tc_pr, "vAlign", val="center")
                 style = self.ids["表格标题" if r == 0 else "表格文字"]
+                if r and c in units and span == 1:
+                    value = fit_text(value, mm[c], size)
                 # A line break is one of ours ("\n（推定）"); names hold none (validate).
                 _cell_paragraph(tc, style, value, center=r == 0 or c in numeric, size=size)
         self.doc.element.body.sectPr.addprevious(tbl)
@@ -457,6 +487,53 @@ def _el(parent: Any, tag: str, **attrs: str) -> Any:
     if parent is None:
         return etree.Element(f"{_W}{tag}", attributes)
     return etree.SubElement(parent, f"{_W}{tag}", attributes)
+
+
+def _widths(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    weights: Sequence[float],
+    whole: set[int],
+    size: float,
+    units: set[int],
+) -> list[float]:
+    """Column widths in millimetres filling the text width: each column's share by
+    ``weights``, but none narrower than its header allows (:data:`_HEADER_WHOLE_EM`) and
+    the columns in ``whole`` than their widest cell (a cell spanning columns aside; in the
+    columns of ``units``, the widest part of a name broken before its bracket); the other
+    columns give up the room those need, by weight."""
+    total = LAYOUT.text_width_mm
+    em = pt_mm(size)
+    # both margins, and 1 mm for fonts that run wider than their size
+    padding = 2 * _CELL_MARGIN_TWIPS * 25.4 / 1440 + 1.0
+    least = []
+    for c, head in enumerate(header):
+        need = text_width_em(head)
+        if need > _HEADER_WHOLE_EM:
+            need = 2.0
+        if c in whole:
+            cells = [r[c] for r in rows if c < len(r) - 1 or len(r) == len(header)]
+            if c in units:  # fit into no room at all, a name breaks wherever it may
+                cells = [fit_text(t, 0.0, size) for t in cells]
+            need = max([need] + [text_width_em(p) for t in cells for p in _PIECES.split(t)])
+        least.append(min(padding + em * need, _LEAST_SHARE * total))
+    over = sum(least) - total
+    if over > 0:  # the widest column (a long unit's name) breaks, the others stay whole
+        widest = least.index(max(least))
+        least[widest] = max(least[widest] - over, least[widest] / 2)
+        if sum(least) > total:
+            return [w * total / sum(least) for w in least]
+        least[widest] += total - sum(least)
+        return least
+    fixed: dict[int, float] = {}
+    while True:  # fix the columns whose share is too small at their least; share the rest
+        free = [c for c in range(len(header)) if c not in fixed]
+        room = total - sum(fixed.values())
+        share = {c: room * weights[c] / sum(weights[f] for f in free) for c in free}
+        short = [c for c in free if share[c] < least[c]]
+        if not short:
+            return [fixed[c] if c in fixed else share[c] for c in range(len(header))]
+        fixed.update((c, least[c]) for c in short)
 
 
 def _twips(mm: float) -> int:

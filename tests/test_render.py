@@ -778,10 +778,13 @@ def test_render_zhaoqing_blank_lines_leave_room_for_a_long_title(cli: Cli) -> No
     assert '<span class="last">市教育局<span class="blank"></span></span>' in html
 
 
-@pytest.mark.parametrize("unit", ["市公安局", "市国有资产管理中心", "市商务局"])
+@pytest.mark.parametrize(
+    "unit", ["市公安局", "市国有资产管理中心", "市商务局", "揭阳市生态环境局普宁分局"]
+)
 def test_render_docx_columns_fit_their_content(cli: Cli, unit: str) -> None:
     """Columns within the 156 mm text width; four characters of name on one line; a unit's
-    name whole, or broken only before its bracket (市工业和信息化局 / （市商务局）)."""
+    name whole, or broken only before its bracket (市工业和信息化局 / （市商务局）), also
+    Puning's longest, twelve characters (blank, it printed as 揭阳市生态环境局普宁分/局)."""
     assert cli("render", "attachment2", "--dept", unit, "-o", "form.docx").exit_code == 0
     table = docx.Document("form.docx").tables[0]
     widths = _grid_mm(table)
@@ -994,11 +997,12 @@ def test_render_all_file_names_sort_in_unit_list_order(cli: Cli, tmp_path: Path)
 
 
 def test_render_html_leaves_no_room_for_browser_headers(cli: Cli) -> None:
-    """Page margins top and bottom are 0 (browsers then print no header or footer); the
-    GB/T 9704 margins are the padding of <main> on every page; a note on screen only."""
+    """Page margins are 0 (browsers then print no header or footer; Chromium printed its
+    page count in a 26 mm side margin); the GB/T 9704 margins are the padding of <main>
+    on every page; a note on screen only."""
     html = cli("render", "attachment3", "-f", "html", "-o", "-").stdout
-    assert "@page { size: A4; margin: 0 26.0mm 0 28.0mm; }" in html
-    assert "main { padding: 37.0mm 0 35.0mm; box-decoration-break: clone;" in html
+    assert "@page { size: A4; margin: 0; }" in html
+    assert "main { padding: 37.0mm 26.0mm 35.0mm 28.0mm; box-decoration-break: clone;" in html
     assert "@media print {" in html and ".note { display: none; }" in html
     assert '<p class="note">' in html and "页眉和页脚" in html
     assert html.index('<p class="note">') < html.index("<main>") < html.index('<p class="label">')

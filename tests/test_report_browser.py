@@ -677,3 +677,60 @@ def _check_print(pdf: Path, page: Path) -> None:
     words = _pdf_text(pdf)
     assert "file://" not in words and page.name not in words
     assert not re.search(r"^\s*\d+/\d+\s*$", words, re.MULTILINE)  # no "1/3" page numbers
+
+
+@pytest.mark.parametrize(
+    ("scheme", "form"),
+    [
+        ("puning", "attachment3"),
+        pytest.param("puning", "attachment2 --dept 市公安局", id="puning-attachment2"),
+        ("zhaoqing", "attachment"),
+    ],
+)
+def test_form_page_prints_without_browser_header(
+    cli: Cli, browser: Browser, tmp_path: Path, scheme: str, form: str
+) -> None:
+    """A form's page (cdo render --format html) prints on A4 without the browser's header
+    and footer, as the README says: Chromium printed its page count ("1/1") in the 26 mm
+    side margin of @page, so the side margins are <main>'s padding too."""
+    result = cli("render", *form.split(), "--scheme", scheme, "-f", "html", "-o", "form.html")
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "form.html"
+    session = browser.open(page.as_uri())
+    assert browser.problems(session) == []
+    pdf = tmp_path / "form.pdf"
+    pdf.write_bytes(browser.pdf(session))
+    _check_print(pdf, page)
+
+
+_UNIT_LINES = """JSON.stringify(
+  [...document.querySelectorAll("table.overdue, table.due-soon, table.missing, table.evaluation")]
+  .flatMap(t => [...t.tBodies].flatMap(b => [...b.rows]).map(r => {
+    const cell = r.cells[t.classList.contains("evaluation") ? 1 : 0];
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const tops = new Set([...range.getClientRects()].filter(x => x.width > 0)
+      .map(x => Math.round(x.top)));
+    return [cell.textContent, tops.size];
+  })))"""
+
+
+@pytest.mark.parametrize(("scheme", "as_of"), CASES)
+def test_report_unit_names_whole_in_print(
+    cli: Cli, browser: Browser, tmp_path: Path, scheme: str, as_of: str
+) -> None:
+    """Printed on A4, each unit's name in the lists and the ranking takes one line, or two
+    broken before its bracket: Chromium had broken 市人力资源社会保障局 anywhere to share
+    out the width among the columns."""
+    _, page = _report(cli, scheme, as_of, tmp_path)
+    session = browser.open(page.as_uri())
+    browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+    metrics = {"width": 680, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
+    browser.call("Emulation.setDeviceMetricsOverride", metrics, session=session)  # 180 mm
+    result = browser.call(
+        "Runtime.evaluate", {"expression": _UNIT_LINES, "returnByValue": True}, session=session
+    )
+    cells = json.loads(result["result"]["value"])
+    assert cells
+    for text, lines in cells:
+        assert lines == 1 or (lines == 2 and "（" in text[1:]), (text, lines)
