@@ -15,11 +15,19 @@ from typing import Any
 
 import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from cdo_cli import loading
 from cdo_cli.findings import Finding, error, warning
-from cdo_cli.roster_checks import _email_problem, _plain_mobile, email_problem
+from cdo_cli.roster_checks import (
+    _email_problem,
+    _plain_landline,
+    _plain_mobile,
+    email_problem,
+    phone_ok,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -312,6 +320,49 @@ def test_validate_plain_mobile_agrees_with_phonenumbers() -> None:
     assert accepted > 1000  # the short cut is taken for ordinary mobiles
     for other in ["0663-6186213", "+8613800138000", "138 0013 8000", "1380013800", "12345"]:
         assert not _plain_mobile(other)
+
+
+_LANDLINE_DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=4)
+
+
+@settings(max_examples=3000, deadline=None, database=None)
+@given(
+    area=st.one_of(st.sampled_from(["20", "10", "21", "663", "755", "762", "769", "898"]),
+                   _LANDLINE_DIGITS),
+    dash=st.sampled_from(["-", ""]),
+    local=st.text(alphabet="0123456789", min_size=6, max_size=9),
+)  # fmt: skip
+def test_validate_plain_landline_agrees_with_phonenumbers(area: str, dash: str, local: str) -> None:
+    """The landline short cut says valid only where phonenumbers' parse says so too."""
+    number = f"0{area}{dash}{local}"
+    if _plain_landline(number):
+        assert _phone_valid(number), number
+    assert phone_ok(number) == _phone_valid(number), number
+
+
+def test_validate_plain_landline_is_taken_for_ordinary_numbers() -> None:
+    rng = random.Random(0)
+    numbers = [
+        f"0{area}-{rng.randrange(2, 9)}{rng.randrange(10**6):06d}"
+        for area in ("663", "762", "768", "750")
+        for _ in range(200)
+    ] + [
+        f"0{area}-{rng.randrange(2, 9)}{rng.randrange(10**7):07d}"
+        for area in ("20", "755")  # 8-digit local numbers
+        for _ in range(200)
+    ]
+    taken = [n for n in numbers if _plain_landline(n)]
+    assert len(taken) > 0.9 * len(numbers)
+    for number in numbers:
+        assert phone_ok(number) == _phone_valid(number), number
+    for other in [
+        "13800138000",
+        "+86 663 6186213",
+        "(0663)6186213",
+        "0663 6186213",
+        "00663-6186213",
+    ]:
+        assert not _plain_landline(other)
 
 
 @pytest.mark.parametrize(
