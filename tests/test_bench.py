@@ -549,3 +549,82 @@ def test_validate_reports_in_pieces_as_in_one_piece(count: int) -> None:
         }
         expected = json_safe(json.dumps(whole, ensure_ascii=False, indent=2)) + "\n"
         assert findings_json(findings, extra) == expected
+
+
+# ---------------------------------------------------------------- render: stencils and zip
+
+
+def _docx_both(form: Any) -> tuple[bytes, bytes]:
+    from cdo_cli.docx_render import render_docx
+    from cdo_cli.render import blocks
+
+    return render_docx(form, blocks(form)), render_docx(form, blocks(form), fast=False)
+
+
+def test_render_fast_docx_is_the_slow_docx_for_every_bench_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows from stencils and the zip with its constant parts compressed once give the
+    bytes of building every element and zipping with zipfile."""
+    from cdo_cli.forms import build_form, form_units
+    from cdo_cli.policy_loading import Registry
+    from cdo_cli.workspace import Workspace
+
+    _scheme, roster = generate(25, tmp_path / "data")
+    monkeypatch.setenv("CDO_POLICIES", str(tmp_path / "data" / "policies"))
+    ws = Workspace(Registry())
+    loaded = ws.valid_roster(roster)
+    scheme = loaded.scheme
+    count = 0
+    for form in scheme.forms:
+        units = list(form_units(scheme, form)) if form.per_unit else [None]
+        for unit in units:
+            for redact in (False, True):
+                fast, slow = _docx_both(build_form(scheme, form, unit, loaded, redact))
+                assert fast == slow, (form.id, unit and unit.name)
+                count += 1
+        blank, slow_blank = _docx_both(build_form(scheme, form, units[0], None))
+        assert blank == slow_blank
+    assert count > 50
+
+
+_CELL = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("张三市公安局 &<>\"'\n\t\r\x00\x1b\u202e\ue000\ud800\U0001f600a1-@="),
+        st.characters(),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.lists(_CELL, min_size=4, max_size=4), min_size=1, max_size=5), _CELL)
+def test_render_fast_docx_is_the_slow_docx_for_any_text(
+    rows: list[list[str]], heading: str
+) -> None:
+    """Whatever a cell holds (markup, line breaks, controls, the stencil's own mark),
+    the fast document is byte for byte the slow one."""
+    from cdo_cli.forms import FilledForm, FilledRow, FilledSection
+
+    section = FilledSection(
+        heading=heading or None,
+        header=("姓名", "职务", "电话", heading),
+        fields=("name", "title", "phone", "email"),
+        rows=tuple(FilledRow(tuple(cells)) for cells in rows),
+    )
+    form = FilledForm(
+        scheme="bench", form_id="attachment2", label="附件2", title=heading or "表",
+        title_lines=(heading or "表",), unit=heading or None, sections=(section, section),
+    )  # fmt: skip
+    fast, slow = _docx_both(form)
+    assert fast == slow
+
+
+def test_zip_stencil_is_zipfile(tmp_path: Path) -> None:
+    from cdo_cli.docx_fast import ZipStencil, zip_members
+
+    members = [("a.xml", b"<a/>" * 50), ("b/c.xml", b""), ("d.bin", bytes(range(256)) * 9)]
+    stencil = ZipStencil(members, {"b/c.xml"}, (2000, 1, 1, 0, 0, 0))
+    for blob in (b"", b"x", b"<w:t>" * 1000, bytes(range(256))):
+        replaced = [(n, blob if n == "b/c.xml" else b) for n, b in members]
+        assert stencil.build({"b/c.xml": blob}) == zip_members(replaced, (2000, 1, 1, 0, 0, 0))
