@@ -53,18 +53,39 @@ _NOT_PLAIN = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff\ue000]")
 
 
 class RowStencils:
-    """Rows of a table as XML text, from a stencil per shape of row.
+    """Tables as XML text: their start once per set of column widths, their rows from a
+    stencil per shape of row.
 
-    ``build(tbl, cells, *shape)`` is the renderer's own row builder: it appends one
-    ``w:tr`` to ``tbl`` with the given cell texts. ``text_of`` is what the renderer does
+    ``build_table(parent, widths)`` is the renderer's own builder of a table without
+    rows; ``build(tbl, cells, *shape)`` its row builder, which appends one ``w:tr`` to
+    ``tbl`` with the given cell texts. ``text_of`` is what the renderer does
     to a cell's text before writing it (``visible``); lines are split at ``\\n`` as the
     renderer splits them.
     """
 
-    def __init__(self, build: Callable[..., None], text_of: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        build: Callable[..., None],
+        build_table: Callable[[Any, Sequence[str]], Any],
+        text_of: Callable[[str], str],
+    ) -> None:
         self.build = build
+        self.build_table = build_table
         self.text_of = text_of
         self._stencils: dict[tuple[Any, ...], list[str]] = {}
+        self._tables: dict[tuple[str, ...], str] = {}
+
+    def table(self, widths: tuple[str, ...]) -> str:
+        """A table's start as XML text, up to its first row (``build_table`` makes it)."""
+        head = self._tables.get(widths)
+        if head is None:
+            root = etree.Element(f"{{{_NS}}}document", nsmap={"w": _NS})
+            self.build_table(root, widths)
+            text = etree.tostring(root, encoding="unicode")
+            start = text.index("<w:tbl>")
+            end = text.rindex("</w:tbl>")
+            head = self._tables[widths] = text[start:end]
+        return head
 
     def row(self, cells: Sequence[str], shape: tuple[Any, ...]) -> str | None:
         """The row's XML, or None when a cell holds text this stencil cannot write (the
