@@ -555,10 +555,13 @@ def test_validate_reports_in_pieces_as_in_one_piece(count: int) -> None:
 
 
 def _docx_both(form: Any) -> tuple[bytes, bytes]:
+    import datetime as dt
+
     from cdo_cli.docx_render import render_docx
     from cdo_cli.render import blocks
 
-    return render_docx(form, blocks(form)), render_docx(form, blocks(form), fast=False)
+    day = dt.date(2024, 6, 30)
+    return render_docx(form, blocks(form), day), render_docx(form, blocks(form), day, fast=False)
 
 
 def test_render_fast_docx_is_the_slow_docx_for_every_bench_unit(
@@ -628,3 +631,24 @@ def test_zip_stencil_is_zipfile(tmp_path: Path) -> None:
     for blob in (b"", b"x", b"<w:t>" * 1000, bytes(range(256))):
         replaced = [(n, blob if n == "b/c.xml" else b) for n, b in members]
         assert stencil.build({"b/c.xml": blob}) == zip_members(replaced, (2000, 1, 1, 0, 0, 0))
+
+
+def test_render_fast_docx_is_the_slow_docx_for_a_long_form() -> None:
+    """A form past one page: numbered, its sections split into tables of their own."""
+    from cdo_cli.forms import FilledForm, FilledRow, FilledSection
+
+    rows = tuple(FilledRow((f"张{i}", "副局长", f"138{i:08d}", f"a{i}@b.cn")) for i in range(45))
+    sections = tuple(
+        FilledSection(
+            heading=f"第{k}部分", header=("姓名", "职务", "电话", "邮箱"),
+            fields=("name", "title", "phone", "email"), rows=rows,
+        )
+        for k in range(2)
+    )  # fmt: skip
+    form = FilledForm(
+        scheme="bench", form_id="attachment2", label="附件2", title="长表",
+        title_lines=("长表",), unit="市公安局", sections=sections,
+    )  # fmt: skip
+    fast, slow = _docx_both(form)
+    assert fast == slow
+    assert b"footer" in fast  # numbered: the footer part is there
