@@ -3,8 +3,8 @@
 Reading a scheme is parsing its YAML and validating it into :class:`~cdo_cli.policy.Scheme`:
 a tenth of a second for a city's, half a second for a province's 5,000 units, at every
 command. A scheme that loaded without a finding is pickled under a key made of its text,
-this cdo's version, Python's and pydantic's; the same text read again by the same
-versions is unpickled instead. Anything else, a changed byte or another version, is
+this cdo's version, Python's and pydantic's, and the source of the scheme's models; the
+same text read again by the same code is unpickled instead. Anything else, a changed byte or another version, is
 another key, so a cache entry is never trusted across versions.
 
 The cache is only ever a shortcut: a file that cannot be read, written, or unpickled, or
@@ -19,11 +19,13 @@ run code as the user.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
 import secrets
 import sys
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,15 +53,54 @@ def cache_dir() -> Path | None:
 
 
 def cache_key(text: str) -> str:
-    """The key of a scheme's text for this cdo, this Python and this pydantic."""
+    """The key of a scheme's text for this cdo, this Python, this pydantic, and the source
+    of the models a scheme is made of."""
     import pydantic
 
     from . import __version__
 
     digest = hashlib.sha256()
-    for part in (__version__, sys.version, pydantic.VERSION, sys.implementation.cache_tag or ""):
+    versions = (__version__, sys.version, pydantic.VERSION, sys.implementation.cache_tag or "")
+    for part in (*versions, _models_fingerprint()):
         digest.update(part.encode("utf-8", "backslashreplace") + b"\0")
     digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _models_fingerprint() -> str:
+    """A hash of the source files defining the models reachable from Scheme.
+
+    The version number does not change with every edit of the code a scheme is checked
+    with; a cached scheme made by other models (a field added, a rule changed) would load
+    wrongly, so their source is part of the key.
+    """
+    from pydantic import BaseModel
+
+    from .policy import Scheme
+
+    seen: set[type] = set()
+    todo: list[type] = [Scheme]
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for info in getattr(model, "model_fields", {}).values():
+            stack = [info.annotation]
+            while stack:
+                kind = stack.pop()
+                if isinstance(kind, type) and issubclass(kind, BaseModel):
+                    todo.append(kind)
+                stack.extend(typing.get_args(kind))
+    digest = hashlib.sha256()
+    for name in sorted({m.__module__ for m in seen}):
+        path = getattr(sys.modules.get(name), "__file__", None)
+        digest.update(name.encode() + b"\0")
+        try:
+            digest.update(Path(path).read_bytes() if path else b"?")
+        except OSError:
+            digest.update(b"?")
     return digest.hexdigest()
 
 

@@ -119,6 +119,12 @@ def test_cache_is_not_trusted_across_versions(cache: Path, monkeypatch: pytest.M
     assert scheme_cache.load(text) is not None
     monkeypatch.setattr(cdo_cli, "__version__", "99.0.0")
     assert scheme_cache.load(text) is None
+    monkeypatch.undo()
+    monkeypatch.setenv(scheme_cache.ENV, str(cache))
+    assert scheme_cache.load(text) is not None
+    # The same version, other models (a field added while developing): not trusted.
+    monkeypatch.setattr(scheme_cache, "_models_fingerprint", lambda: "other models")
+    assert scheme_cache.load(text) is None
     monkeypatch.setattr("sys.version", "3.99.0 (other)")
     assert scheme_cache.cache_key(text) != scheme_cache.cache_key(text + " ")
 

@@ -1,6 +1,7 @@
 """``cdo overdue``: which filings are late, by whom, by how many days."""
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -117,12 +118,14 @@ def overdue(
         else:
             from .. import overdue_formats as formats
 
-            if fmt == "json":
-                data = formats.render_json(result)
+            pieces: Iterable[bytes]
+            if fmt == "json":  # in pieces: 220 MB for 120,000 units
+                pieces = formats.json_pieces(result)
             elif fmt == "csv":
-                data = formats.render_csv(result)
+                pieces = [formats.render_csv(result)]
             else:
-                data = formats.render_ics(result, dt.datetime.now(dt.timezone.utc))
-            out_bytes(data)
+                pieces = [formats.render_ics(result, dt.datetime.now(dt.timezone.utc))]
+            for piece in pieces:
+                out_bytes(piece)
     if check and result.any_overdue:
         raise typer.Exit(ExitCode.FINDINGS)
