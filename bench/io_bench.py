@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import (
     AS_OF,
     CHECKOUT,
+    FLOOR_EVENTS,
     FLOOR_LOAD,
     NA,
     Cdo,
@@ -157,6 +158,11 @@ def _import_rows(
         return [Row(label, note=problem)]
     mine, base = _alternate(cmd, floor, cdo, folder, runs)
     preview = _row(f"{label}, preview", mine, base, floor_name, changed)
+    # The second floor: the C parser's events of the roster import reads and writes.
+    events = [sys.executable, "-c", FLOOR_EVENTS, str(roster)]
+    t_events = statistics.median(_run(events, cdo.env, folder)[0].seconds for _ in range(runs))
+    t_mine = statistics.median(s.seconds for s in mine)
+    preview.floor2 = f"{seconds(t_events)} = {t_mine / t_events:.2f}× (C events of the roster)"
     write = _write_row(
         cdo, roster, copy, folder, runs, f"{label} --write", [*cmd, "--write"], floor, floor_name,
         changed,
@@ -251,7 +257,7 @@ def _row(label: str, mine: list[Timed], base: list[Timed], floor_name: str, note
     w_base = statistics.median(s.seconds for s in base)
     return IoRow(
         row.label, row.figure, row.floor, row.ratio, "(no target)", "",
-        f"{cpu}; {note}" if note else cpu, row.runs, (w_mine, w_base, c_mine, c_base),
+        f"{cpu}; {note}" if note else cpu, row.runs, times=(w_mine, w_base, c_mine, c_base),
     )  # fmt: skip
 
 

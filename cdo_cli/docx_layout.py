@@ -158,9 +158,21 @@ def text_width_em(text: str) -> float:
     return max((_line_em(line) for line in text.split("\n")), default=0.0)
 
 
+class _CharEm(dict[str, float]):
+    """Each character's width in ems, looked up once: rendering thousands of forms asks
+    for every cell's width, and unicodedata for each character was most of it."""
+
+    def __missing__(self, c: str) -> float:
+        width = self[c] = 1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55
+        return width
+
+
+_CHAR_EM = _CharEm()
+
+
 @functools.lru_cache(maxsize=4096)  # headers and unit names come again in every document
 def _line_em(line: str) -> float:
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in line)
+    return sum(map(_CHAR_EM.__getitem__, line))
 
 
 def _pieces(line: str) -> list[str]:

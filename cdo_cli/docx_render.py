@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from . import docx_parts, docx_properties
+from .docx_fast import RowStencils, ZipStencil, zip_members
 from .docx_layout import CELL_PADDING_MM, LAYOUT, pt_mm, text_width_em
 from .text import visible
 
@@ -169,10 +170,16 @@ class _Body:
     """Builds WordprocessingML elements for the body of one document, and estimates how
     tall they are (to number the pages of a long document, and to split a long table)."""
 
-    def __init__(self, parent: Any, style_ids: dict[str, str]) -> None:
+    def __init__(
+        self, parent: Any, style_ids: dict[str, str], stencils: RowStencils | None = None
+    ) -> None:
         self.parent = parent
         self.ids = style_ids
         self.height_mm = 0.0  # estimated: exact line pitches, rows at least their height
+        # With stencils (docx_fast.py), a table is written as XML text and stands in the
+        # tree as a comment until it is serialized (fill).
+        self.stencils = stencils
+        self.tables: dict[bytes, bytes] = {}  # comment -> the table it stands for
 
     def el(self, parent: Any, tag: str, **attrs: str) -> Any:
         """A child element ``w:tag`` with ``w:`` attributes."""
@@ -295,7 +302,30 @@ class _Body:
         A table of one section repeats its heading and header rows on every page it runs
         onto; a table of several does not (the first section's would head the others).
         """
-        tbl = self.el(self.parent, "tbl")
+        repeat = len(sections) == 1
+        rows: list[tuple[list[str], str, str, bool]] = []
+        for section in sections:
+            if section.heading is not None:
+                rows.append(([section.heading], "heading", section.kind, repeat))
+            if section.header is not None:
+                rows.append((list(section.header), "header", section.kind, repeat))
+            for row in section.rows:
+                cells = [block.fit(i, text) for i, text in enumerate(row.cells)]
+                rows.append((cells, "row", section.kind, False))
+        text = self._stencilled(rows, widths)
+        if text is not None and self.stencils is not None:
+            mark = f"cdo-table-{len(self.tables)}"
+            self.parent.append(etree.Comment(mark))
+            head = self.stencils.table(tuple(widths))
+            self.tables[f"<!--{mark}-->".encode()] = (head + text + "</w:tbl>").encode("utf-8")
+            return
+        tbl = self._table_start(self.parent, widths)
+        for cells, kind, section_kind, heads in rows:
+            self._row(tbl, cells, widths, kind, section_kind, heads)
+
+    def _table_start(self, parent: Any, widths: Sequence[str]) -> Any:
+        """A table without rows: its properties and its grid."""
+        tbl = self.el(parent, "tbl")
         tbl_pr = self.el(tbl, "tblPr")
         self.el(tbl_pr, "tblW", w=str(sum(int(w) for w in widths)), type="dxa")
         self.el(tbl_pr, "jc", val="center")
@@ -309,15 +339,39 @@ class _Body:
         grid = self.el(tbl, "tblGrid")
         for w in widths:
             self.el(grid, "gridCol", w=w)
-        repeat = len(sections) == 1
-        for section in sections:
-            if section.heading is not None:
-                self._row(tbl, [section.heading], widths, "heading", section.kind, repeat)
-            if section.header is not None:
-                self._row(tbl, list(section.header), widths, "header", section.kind, repeat)
-            for row in section.rows:
-                cells = [block.fit(i, text) for i, text in enumerate(row.cells)]
-                self._row(tbl, cells, widths, "row", section.kind)
+        return tbl
+
+    def _stencilled(
+        self, rows: list[tuple[list[str], str, str, bool]], widths: list[str]
+    ) -> str | None:
+        """The rows as XML text from stencils, or None to build them element by element."""
+        if self.stencils is None:
+            return None
+        out: list[str] = []
+        for cells, kind, section_kind, repeat in rows:
+            text = self.stencils.row(cells, (tuple(widths), kind, section_kind, repeat))
+            if text is None:
+                return None
+            out.append(text)
+        return "".join(out)
+
+    def fill(self, xml: bytes) -> bytes:
+        """The serialized document with each table in place of its comment."""
+        for mark, text in self.tables.items():
+            xml = xml.replace(mark, text, 1)
+        return xml
+
+    def stencil_row(
+        self,
+        tbl: Any,
+        cells: Sequence[str],
+        widths: tuple[str, ...],
+        kind: str,
+        section_kind: str,
+        repeat: bool,
+    ) -> None:
+        """:meth:`_row` as :class:`~cdo_cli.docx_fast.RowStencils` calls it."""
+        self._row(tbl, cells, list(widths), kind, section_kind, repeat)
 
     def _row(
         self,
@@ -466,17 +520,21 @@ def _custom(form: FilledForm) -> bytes:
     return docx_properties.custom_xml({k: visible(v) for k, v in values.items()})
 
 
-def render_docx(form: FilledForm, form_blocks: Sequence[Block], created: dt.date) -> bytes:
+def render_docx(
+    form: FilledForm, form_blocks: Sequence[Block], created: dt.date, *, fast: bool = True
+) -> bytes:
     """The form as a Word document (A4, GB/T 9704 margins and fonts), made on ``created``.
 
-    A document that may run past one page gets page numbers.
+    A document that may run past one page gets page numbers. ``fast=False`` builds every
+    table element by element and zips with zipfile: the same bytes, slower (the tests
+    compare the two; see :mod:`cdo_cli.docx_fast`).
     """
     package = _package()
     document = copy.deepcopy(package.document)
     body_element = document.find(f"{_W}body")
     sect_pr = body_element.find(f"{_W}sectPr")
     holder = etree.Element(f"{_W}body")
-    body = _Body(holder, package.style_ids)
+    body = _Body(holder, package.style_ids, _stencils() if fast else None)
     body.label_and_title(form)
     for i, block in enumerate(form_blocks):
         if block.layout == "table":
@@ -492,13 +550,27 @@ def render_docx(form: FilledForm, form_blocks: Sequence[Block], created: dt.date
 
     title = f"{form.label} {form.title}"
     replaced = {
-        docx_parts.DOCUMENT: docx_parts.xml_bytes(document),
+        docx_parts.DOCUMENT: body.fill(docx_parts.xml_bytes(document)),
         docx_parts.CORE: docx_parts.core_properties(package.core, title, form.unit or "", created),
         docx_properties.PART_NAME: _custom(form),
     }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, blob in package.numbered if numbered else package.members:
-            archive.writestr(zipfile.ZipInfo(name, _ZIP_TIME), replaced.get(name, blob),
-                             compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
-    return buffer.getvalue()
+    if fast:
+        return _zip_stencil(numbered).build(replaced)
+    members = package.numbered if numbered else package.members
+    return zip_members([(n, replaced.get(n, b)) for n, b in members], _ZIP_TIME)
+
+
+# The parts of a document that differ from form to form; the others are the base's.
+_VARIABLE = {docx_parts.DOCUMENT, docx_parts.CORE, docx_properties.PART_NAME}
+
+
+@functools.lru_cache(maxsize=2)
+def _zip_stencil(numbered: bool) -> ZipStencil:
+    package = _package()
+    return ZipStencil(package.numbered if numbered else package.members, _VARIABLE, _ZIP_TIME)
+
+
+@functools.lru_cache(maxsize=1)
+def _stencils() -> RowStencils:
+    builder = _Body(None, _package().style_ids)
+    return RowStencils(builder.stencil_row, builder._table_start, visible)

@@ -13,7 +13,10 @@ def gc_paused() -> Iterator[None]:
 
     YAML data and overdue's items hold no reference cycles, so the collector has nothing
     to find there, but its passes over a growing tree took 40% of a province-sized
-    roster's load and of building 900,000 items.
+    roster's load and of building 900,000 items. ``cdo validate`` and ``cdo overdue`` run
+    whole under it: what they build lives until the process ends, and the collector's
+    passes cost a fifth of their time at 20,000 units (for about 6% more peak memory).
+    Not for a command that opens many python-docx documents: those do hold cycles.
     """
     enabled = gc.isenabled()
     gc.disable()

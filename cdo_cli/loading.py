@@ -359,6 +359,9 @@ class _CResolver(VersionedResolver):
         super().__init__(*args, **kwargs)
         self._version = super().processing_version
         self._implicit: dict[Any, list[tuple[Any, Any]]] = self.versioned_resolver
+        # First character -> the (tag, regexp) pairs to try: most values are text whose
+        # first character no pattern starts with, so this is usually empty.
+        self._candidates: dict[str, tuple[tuple[str, Any], ...]] = {}
 
     @property
     def processing_version(self) -> Any:
@@ -366,10 +369,17 @@ class _CResolver(VersionedResolver):
 
     def implicit_tag(self, value: str) -> str | None:
         """The tag a plain scalar resolves to (null, bool, int, …), or None for a string."""
-        table = self._implicit
-        for tag, regexp in (*table.get(value[0] if value else "", ()), *table.get(None, ())):
+        first = value[0] if value else ""
+        candidates = self._candidates.get(first)
+        if candidates is None:
+            table = self._implicit
+            candidates = tuple(
+                (str(tag), regexp) for tag, regexp in (*table.get(first, ()), *table.get(None, ()))
+            )
+            self._candidates[first] = candidates
+        for tag, regexp in candidates:
             if regexp.match(value):
-                return str(tag)
+                return tag
         return None
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:

@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -212,30 +213,105 @@ def write_files(files: Sequence[NewFile], *, force: bool = False) -> list[Path]:
         except OSError as exc:
             raise WriteError(f"无法创建文件夹 {folder}：{_reason(exc)}", hint=_hint(exc)) from None
     written: list[Path] = []
-    for i, item in enumerate(todo):
+    for start in range(0, len(todo), _BATCH):
+        _write_batch(todo, start, force, written)
+    return written
+
+
+# Files written, then synced, then named, this many at a time: a sync right after each
+# write made --all on 5,000 units wait for the disk 5,000 times (a third of its time).
+# On Linux one sync(2) flushes a whole batch and returns when it is on disk; elsewhere
+# each file is synced (macOS's sync only schedules the writing), after the batch is
+# written. Either way each file is on disk before its name is.
+_SYNC_ALL = sys.platform.startswith("linux") and hasattr(os, "sync")
+_BATCH = 256 if _SYNC_ALL else 64  # 64 open files at most where each is synced
+
+
+def _write_batch(todo: Sequence[NewFile], start: int, force: bool, written: list[Path]) -> None:
+    """Write ``todo[start:start + _BATCH]``, appending each path written to ``written``.
+
+    As one by one: if a file cannot be written, those before it are, and the error
+    lists them and the rest.
+    """
+    batch = todo[start : start + _BATCH]
+    staged, failure = _stage_all(batch)
+    for k, (item, temp) in enumerate(staged):
         try:
             if force and not item.keep_existing:
-                _replace(item.path, item.data)
+                _commit_replace(temp, item.path)
             else:
-                _create(item.path, item.data)
+                _commit_new(temp, item.path, item.data)
         except FileExistsError:
             if item.keep_existing:
                 continue
+            _discard(staged[k + 1 :])
             raise WriteError(
                 f"{item.path} 已被其他程序创建，未覆盖",
                 hint="可能有另一次运行正在写入同一文件夹；确认后重新运行，或加 --force 覆盖。",
                 written=written,
-                not_written=[f.path for f in todo[i:]],
+                not_written=[f.path for f in todo[start + k :]],
             ) from None
         except OSError as exc:
-            raise WriteError(
-                f"无法写入 {item.path}：{_reason(exc)}",
-                hint=_hint(exc),
-                written=written,
-                not_written=[f.path for f in todo[i:]],
-            ) from None
+            _discard(staged[k + 1 :])
+            raise _write_error(item, exc, written, todo[start + k :]) from None
         written.append(item.path)
-    return written
+    if failure is not None:
+        k, problem = failure
+        raise _write_error(batch[k], problem, written, todo[start + k :]) from None
+
+
+def _write_error(
+    item: NewFile, exc: OSError, written: list[Path], rest: Sequence[NewFile]
+) -> WriteError:
+    return WriteError(
+        f"无法写入 {item.path}：{_reason(exc)}",
+        hint=_hint(exc),
+        written=written,
+        not_written=[f.path for f in rest],
+    )
+
+
+def _stage_all(
+    batch: Sequence[NewFile],
+) -> tuple[list[tuple[NewFile, Path]], tuple[int, OSError] | None]:
+    """Each file's data in a temporary file beside it, all written first, then synced.
+
+    Returns the files staged, in order, and where staging stopped and why (or None).
+    """
+    opened: list[tuple[NewFile, Path, int]] = []
+    failure: tuple[int, OSError] | None = None
+    for k, item in enumerate(batch):
+        try:
+            temp, fd = _stage(item.path.parent, item.data)
+        except OSError as exc:
+            failure = (k, exc)
+            break
+        if _SYNC_ALL:
+            os.close(fd)
+            fd = -1
+        opened.append((item, temp, fd))
+    if _SYNC_ALL and opened:
+        os.sync()
+    staged: list[tuple[NewFile, Path]] = []
+    for k, (item, temp, fd) in enumerate(opened):
+        if fd >= 0:
+            try:
+                if failure is None:
+                    os.fsync(fd)
+            except OSError as exc:
+                failure = (k, exc)
+            finally:
+                os.close(fd)
+        if failure is not None and failure[0] <= k:
+            _unlink_quietly(temp)
+        else:
+            staged.append((item, temp))
+    return staged, failure
+
+
+def _discard(staged: Sequence[tuple[NewFile, Path]]) -> None:
+    for _item, temp in staged:
+        _unlink_quietly(temp)
 
 
 def _check_names(files: Sequence[NewFile]) -> None:
@@ -297,7 +373,11 @@ def _lexists(path: Path) -> bool:
 
 def _create(path: Path, data: bytes) -> None:
     """Create ``path`` with ``data``; FileExistsError if the name is taken, never half a file."""
-    temp = _write_temp(path.parent, data)
+    _commit_new(_write_temp(path.parent, data), path, data)
+
+
+def _commit_new(temp: Path, path: Path, data: bytes) -> None:
+    """Give the synced temporary file ``temp`` the name ``path``, if the name is free."""
     try:
         os.link(temp, path)
     except FileExistsError:
@@ -323,8 +403,12 @@ def _create_excl(path: Path, data: bytes) -> None:
 def _replace(path: Path, data: bytes) -> None:
     """Replace ``path`` atomically. A symbolic link that appeared since the check is
     replaced itself, never written through."""
+    _commit_replace(_write_temp(path.parent, data), path)
+
+
+def _commit_replace(temp: Path, path: Path) -> None:
+    """Put the synced temporary file ``temp`` in the place of ``path`` (keeping its mode)."""
     mode = _mode_of(path)
-    temp = _write_temp(path.parent, data)
     try:
         if mode is not None:
             os.chmod(temp, mode)
@@ -343,7 +427,21 @@ def _mode_of(path: Path) -> int | None:
 
 
 def _write_temp(folder: Path, data: bytes) -> Path:
-    """``data`` in a new, synced ``.cdo-<pid>-<random>.tmp`` in ``folder``.
+    """``data`` in a new, synced ``.cdo-<pid>-<random>.tmp`` in ``folder``."""
+    temp, fd = _stage(folder, data)
+    try:
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(temp)
+        raise
+    os.close(fd)
+    return temp
+
+
+def _stage(folder: Path, data: bytes) -> tuple[Path, int]:
+    """``data`` in a new ``.cdo-<pid>-<random>.tmp`` in ``folder``, not yet synced: its
+    path and its open descriptor.
 
     The name is short, so any name that fits the folder has a temporary name that fits.
     """
@@ -355,13 +453,11 @@ def _write_temp(folder: Path, data: bytes) -> Path:
             continue
         try:
             _write_fd(fd, data)
-            os.fsync(fd)
         except BaseException:
             os.close(fd)
             _unlink_quietly(temp)
             raise
-        os.close(fd)
-        return temp
+        return temp, fd
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 

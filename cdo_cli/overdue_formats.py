@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 from collections import Counter
+from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
@@ -57,16 +58,28 @@ def render_json(report: Report) -> bytes:
     and took a minute for the 900,000 items of a large roster at the far end of the
     calendar. json_safe may go value by value: what it escapes occurs only in strings.
     """
+    return b"".join(json_pieces(report))
+
+
+def json_pieces(report: Report, size: int = 1 << 16) -> Iterator[bytes]:
+    """:func:`render_json` in pieces of about ``size`` bytes: the 220 MB of a report on
+    120,000 units are never one string in memory (nor two, as the text and its bytes)."""
     fields = [_Lines(name) for name in FIELDS]
-    out = io.BytesIO()
-    out.write(f'{{\n  "as_of": "{report.as_of.isoformat()}",\n  "items": ['.encode())
+    parts: list[str] = [f'{{\n  "as_of": "{report.as_of.isoformat()}",\n  "items": [']
+    held = 0
     before = "\n"
     for item in report.items:
         body = ",\n".join(map(dict.__getitem__, fields, item))
-        out.write(f"{before}    {{\n{body}\n    }}".encode())
+        text = f"{before}    {{\n{body}\n    }}"
+        parts.append(text)
+        held += len(text)
         before = ",\n"
-    out.write(b"\n  ]\n}\n" if report.items else b"]\n}\n")
-    return out.getvalue()
+        if held >= size:
+            yield "".join(parts).encode()
+            parts.clear()
+            held = 0
+    parts.append("\n  ]\n}\n" if report.items else "]\n}\n")
+    yield "".join(parts).encode()
 
 
 def render_csv(report: Report) -> bytes:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
+from . import scheme_cache
 from .errors import (
     InvalidInputError,
     NotFoundError,
@@ -123,23 +124,28 @@ def read_scheme(path: Path, display: str | None = None) -> SchemeRead:
     (exit 2).
     """
     source = read_source(path, display)
-    try:
-        data = parse(source)
-    except InvalidInputError as exc:
-        return SchemeRead(source, None, [from_error(exc)])
-    if not isinstance(data, dict):
-        message = "方案文件的顶层应为键值对（id、city、document、units …）"
-        return SchemeRead(source, None, [error("policy-shape", message).at(source.name, 1, 1)])
-    try:
-        scheme = Scheme.model_validate(data)
-    except ValidationError as exc:
-        vocabulary = field_names(_POLICY_MODELS)
-        from .policy_terms import KEY_HINTS, VALUE_LABELS
+    scheme = scheme_cache.load(source.text)
+    if scheme is None:
+        try:
+            data = parse(source)
+        except InvalidInputError as exc:
+            return SchemeRead(source, None, [from_error(exc)])
+        if not isinstance(data, dict):
+            message = "方案文件的顶层应为键值对（id、city、document、units …）"
+            found = [error("policy-shape", message).at(source.name, 1, 1)]
+            return SchemeRead(source, None, found)
+        try:
+            scheme = Scheme.model_validate(data)
+        except ValidationError as exc:
+            vocabulary = field_names(_POLICY_MODELS)
+            from .policy_terms import KEY_HINTS, VALUE_LABELS
 
-        found = findings_from(
-            exc, vocabulary, "policy-invalid", model=Scheme, labels=VALUE_LABELS, hints=KEY_HINTS
-        )
-        return SchemeRead(source, None, place(source, found))
+            found = findings_from(
+                exc, vocabulary, "policy-invalid", model=Scheme, labels=VALUE_LABELS,
+                hints=KEY_HINTS,
+            )  # fmt: skip
+            return SchemeRead(source, None, place(source, found))
+        scheme_cache.store(source.text, scheme)
     if scheme.id != path.stem:
         mismatch = error(
             "policy-id",

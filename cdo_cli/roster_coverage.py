@@ -70,8 +70,29 @@ class UnitState:
     undecided: tuple[Role, ...] = ()
 
 
+# The last answer of unit_states, with the rosters it was for: validate asks for the
+# findings, the summary and the summary by parent, each going over every unit.
+_LAST: list[tuple[tuple[LoadedRoster, ...], dt.date | None, list[UnitState]]] = []
+
+
 def unit_states(rosters: Sequence[LoadedRoster], as_of: dt.date | None = None) -> list[UnitState]:
-    """Completeness of every unit in scope on ``as_of`` that must have some role."""
+    """Completeness of every unit in scope on ``as_of`` that must have some role
+    (worked out once for the same rosters, which are frozen, and date)."""
+    key = tuple(rosters)
+    if _LAST:
+        last, day, states = _LAST[0]
+        if (
+            day == as_of
+            and len(last) == len(key)
+            and all(a is b for a, b in zip(last, key, strict=True))
+        ):
+            return states
+    states = _unit_states(rosters, as_of)
+    _LAST[:] = [(key, as_of, states)]
+    return states
+
+
+def _unit_states(rosters: Sequence[LoadedRoster], as_of: dt.date | None) -> list[UnitState]:
     scheme = rosters[0].scheme
     found, _ = listing(rosters)
     invalid = {name for r in rosters for name in r.invalid}

@@ -11,7 +11,6 @@ choice (tests/test_suggest.py checks them against it).
 
 from __future__ import annotations
 
-import bisect
 import difflib
 from collections import Counter
 from collections.abc import Iterable
@@ -22,142 +21,190 @@ _SHARED = 0.4  # characters in common over characters in either
 
 
 class NameIndex:
-    """Choices indexed by character, for suggestions that do not read every choice."""
+    """Choices indexed by character, for suggestions that do not read every choice.
+
+    Each character's names are a bitset (a Python int, bit i for the i-th name, the
+    names in descending order as ties are broken). For a name asked about, the count of
+    its characters each choice shares is added up bit-sliced, for all choices at once; the
+    choices are then read best bound first, and, among equal bounds, in the order ties
+    are broken, so that the reading stops as soon as no unread choice could displace the
+    n-th best found. Thousands of names that tie (the same department in every county)
+    are then not read one by one.
+    """
 
     def __init__(self, choices: Iterable[str]) -> None:
-        self.names = list(dict.fromkeys(choices))
-        self._has_empty = "" in self.names
-        self._lengths = [len(name) for name in self.names]
-        # Character -> the positions in ``names`` of the names that contain it, shortest
-        # names first (a name too long or too short to be close is never read).
-        self._postings: dict[str, list[int]] = {}
+        unique = list(dict.fromkeys(choices))
+        self._has_empty = "" in unique
+        # Rank order: ties are broken by name, largest first (as get_close_matches does).
+        self.names = sorted((n for n in unique if n), reverse=True)
+        self._all = (1 << len(self.names)) - 1
+        self._positions: dict[str, list[int]] = {}
         for i, name in enumerate(self.names):
             for ch in set(name):
-                self._postings.setdefault(ch, []).append(i)
-        for posting in self._postings.values():
-            posting.sort(key=self._lengths.__getitem__)
-        # Each name's characters as the bits of an int, so that the characters two names
-        # share are counted by one AND and a bit count.
-        self._bits = {ch: 1 << b for b, ch in enumerate(self._postings)}
-        self._masks = [self._mask(name) for name in self.names]
-        self._shortest = min((len(name) for name in self.names if name), default=0)
+                self._positions.setdefault(ch, []).append(i)
+        self._postings: dict[str, int] = {}
+        self._by_length: dict[int, int] | None = None
+        self._by_distinct: dict[int, int] | None = None
 
-    def _mask(self, text: str) -> int:
-        bits = self._bits
-        return sum(bits.get(ch, 0) for ch in set(text))
+    def _bits(self, positions: Iterable[int]) -> int:
+        buffer = bytearray((len(self.names) + 8) // 8)
+        for i in positions:
+            buffer[i >> 3] |= 1 << (i & 7)
+        return int.from_bytes(buffer, "little")
+
+    def _posting(self, ch: str) -> int:
+        bits = self._postings.get(ch)
+        if bits is None:
+            bits = self._postings[ch] = self._bits(self._positions.get(ch, ()))
+        return bits
+
+    def _groups(self) -> tuple[dict[int, int], dict[int, int]]:
+        """Bitsets of the names of each length, and of each number of distinct characters."""
+        if self._by_length is None or self._by_distinct is None:
+            lengths: dict[int, list[int]] = {}
+            distinct: dict[int, list[int]] = {}
+            for i, name in enumerate(self.names):
+                lengths.setdefault(len(name), []).append(i)
+                distinct.setdefault(len(set(name)), []).append(i)
+            self._by_length = {k: self._bits(v) for k, v in lengths.items()}
+            self._by_distinct = {k: self._bits(v) for k, v in distinct.items()}
+        return self._by_length, self._by_distinct
+
+    def _shared_counts(self, chars: Iterable[str]) -> _Shared:
+        """How many of ``chars`` each name has, bit-sliced: see :class:`_Shared`."""
+        planes: list[int] = []
+        for ch in chars:
+            carry = self._posting(ch)
+            for j, plane in enumerate(planes):
+                planes[j], carry = plane ^ carry, plane & carry
+                if not carry:
+                    break
+            if carry:
+                planes.append(carry)
+        return _Shared(planes, self._all)
 
     def close(self, name: str, n: int = 3) -> list[str]:
         """The choices closest to ``name``, best first; characters in common count for Chinese."""
         if not name:  # alike only to an empty choice (difflib's ratio of two empties is 1)
             return [""] if self._has_empty else []
         counts = Counter(name)
-        # Rarest first: the fewer names a character is in, the fewer to compare.
-        order = sorted(counts, key=lambda c: (len(self._postings.get(c, ())), c))
-        close = self._best_ratios(name, counts, order, n)
+        shared = self._shared_counts(counts)
+        close = self._best_ratios(name, counts, shared, n)
         if len(close) < n:
-            close += self._most_shared(name, order, n - len(close), set(close))
+            close += self._most_shared(len(counts), shared, n - len(close), set(close))
         return close
 
-    def _unseen(self, ch: str, seen: set[int], lengths: tuple[int, int] | None = None) -> set[int]:
-        """The names with ``ch`` (and a length in ``lengths``) not yet in ``seen``, now in it."""
-        posting = self._postings.get(ch, [])
-        if lengths is not None:
-            length = self._lengths.__getitem__
-            lo = bisect.bisect_left(posting, lengths[0], key=length)
-            posting = posting[lo : bisect.bisect_right(posting, lengths[1], lo=lo, key=length)]
-        fresh = set(posting)
-        fresh.difference_update(seen)
-        seen.update(fresh)
-        return fresh
-
-    def _best_ratios(self, name: str, counts: Counter[str], order: list[str], n: int) -> list[str]:
+    def _best_ratios(self, name: str, counts: Counter[str], shared: _Shared, n: int) -> list[str]:
         """``difflib.get_close_matches(name, names, n, 0.5)``, reading few names.
 
-        A name that shares none of the characters read so far shares at most the ``rest``
-        of ``name``'s; with m characters in common, difflib's ratio is at most
-        2m/(len(name) + len(choice)), and the choice has at least m characters and at
-        least as many as the shortest name. Characters are read until that bound for the
-        rest falls below the cutoff or below the n-th best ratio found (the bound is
-        computed as difflib computes a ratio, so rounding cannot differ), and of each,
-        only the names of a length that could reach it (with a margin for rounding).
-        Ties are broken by name, as get_close_matches breaks them.
+        With m characters in common, difflib's ratio is at most 2m/(len(name) +
+        len(choice)) (m counting a repeated character as often as both have it). The
+        choices are read by that bound computed from their distinct shared characters
+        plus the most the repeated ones could add, highest first, and among equal bounds
+        by name, largest first; the reading stops when the bound and name of the next
+        fall below the n-th best found. Ties are broken by name, as get_close_matches
+        breaks them.
         """
-        matcher = difflib.SequenceMatcher()
-        matcher.set_seq2(name)
-        length, mask, names, masks = len(name), self._mask(name), self.names, self._masks
-        shortest = self._shortest
-        # Characters ``name`` has more than once: each may be shared up to that many times.
+        by_length, _ = self._groups()
+        length = len(name)
         repeated = [(c, k) for c, k in counts.items() if k > 1]
         most_repeated = sum(k - 1 for _, k in repeated)
+        levels: dict[float, list[tuple[int, int]]] = {}
+        for m in range(1, shared.most + 1):
+            for size in by_length:
+                bound = 2.0 * min(m + most_repeated, size) / (length + size)
+                if bound >= _RATIO:
+                    levels.setdefault(bound, []).append((m, size))
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(name)
+        names = self.names
         best: list[tuple[float, str]] = []
-        floor = _RATIO  # the ratio to beat: the cutoff, then the n-th best
-        seen: set[int] = set()
-        rest = length
-        for ch in order:
-            if 2.0 * rest / (length + max(rest, shortest)) < floor:
+        for bound in sorted(levels, reverse=True):
+            if len(best) == n and bound < best[-1][0]:
                 break
-            # 2*min(rest, n)/(length + n) >= floor for names of n characters from
-            # floor*length/(2 - floor) to 2*rest/floor - length.
-            lengths = (int(floor * length / (2 - floor)) - 1, int(2 * rest / floor) - length + 1)
-            rest -= counts[ch]
-            # The upper bound of each new name's ratio; the full ratio, which is slow, is
-            # computed best bound first, so that the floor rises as fast as it can.
-            bounds: list[tuple[float, str]] = []
-            for i in self._unseen(ch, seen, lengths):
-                shared = (mask & masks[i]).bit_count()
+            bits = 0
+            for m, size in levels[bound]:
+                bits |= shared.exactly(m) & by_length[size]
+            for i in _members(bits):
                 choice = names[i]
-                if 2.0 * (shared + most_repeated) / (length + len(choice)) < floor:
+                if len(best) == n and (bound, choice) < best[-1]:
+                    return [c for _, c in best]
+                quick = sum(min(k, choice.count(c)) for c, k in counts.items() if c in choice)
+                quick_ratio = 2.0 * quick / (length + len(choice))
+                if quick_ratio < _RATIO or (len(best) == n and (quick_ratio, choice) < best[-1]):
                     continue
-                for c, k in repeated:
-                    if c in choice:
-                        shared += min(k, choice.count(c)) - 1
-                quick = 2.0 * shared / (length + len(choice))
-                if quick >= floor:
-                    bounds.append((quick, choice))
-            bounds.sort(reverse=True)
-            for quick, choice in bounds:
-                if quick < floor or (len(best) == n and (quick, choice) < best[-1]):
-                    break
                 matcher.set_seq1(choice)
                 ratio = matcher.ratio()
-                if ratio >= _RATIO:
+                if ratio >= _RATIO and (len(best) < n or (ratio, choice) > best[-1]):
                     best.append((ratio, choice))
                     best.sort(reverse=True)
                     del best[n:]
-                    if len(best) == n:
-                        floor = best[-1][0]
         return [c for _, c in best]
 
-    def _most_shared(self, name: str, order: list[str], k: int, skip: set[str]) -> list[str]:
-        """The ``k`` names not in ``skip`` sharing most of ``name``'s characters (Jaccard).
-
-        A name that shares none of the characters read so far scores at most
-        rest/len(set(name)); characters are read until that falls below the threshold
-        or below the k-th best score found.
-        """
-        mask, names, masks = self._mask(name), self.names, self._masks
-        distinct = len(order)
-        best: list[tuple[float, str]] = []
-        floor = _SHARED
-        seen: set[int] = set()
-        rest = distinct
-        for ch in order:
-            if rest / distinct < floor:
-                break
-            rest -= 1
-            for i in self._unseen(ch, seen):
-                shared = (mask & masks[i]).bit_count()
-                score = shared / max(distinct + masks[i].bit_count() - shared, 1)
-                choice = names[i]
-                if score < floor or choice in skip:
-                    continue
-                if len(best) < k or (score, choice) > best[-1]:
-                    best.append((score, choice))
-                    best.sort(reverse=True)
-                    del best[k:]
+    def _most_shared(self, distinct: int, shared: _Shared, k: int, skip: set[str]) -> list[str]:
+        """The ``k`` names not in ``skip`` sharing most of ``name``'s characters (Jaccard),
+        read by score, highest first, and among equal scores by name, largest first."""
+        _, by_distinct = self._groups()
+        levels: dict[float, list[tuple[int, int]]] = {}
+        for m in range(1, shared.most + 1):
+            for size in by_distinct:
+                score = m / max(distinct + size - m, 1)
+                if score >= _SHARED and m <= size:
+                    levels.setdefault(score, []).append((m, size))
+        names = self.names
+        best: list[str] = []
+        for score in sorted(levels, reverse=True):
+            bits = 0
+            for m, size in levels[score]:
+                bits |= shared.exactly(m) & by_distinct[size]
+            for i in _members(bits):
+                if names[i] not in skip:
+                    best.append(names[i])
                     if len(best) == k:
-                        floor = best[-1][0]
-        return [c for _, c in best]
+                        return best
+        return best
+
+
+class _Shared:
+    """For each name, how many of a set of characters it has: the counts' binary digits,
+    one bitset per digit (``planes[j]`` holds bit j of every name's count)."""
+
+    def __init__(self, planes: list[int], everyone: int) -> None:
+        self.planes = planes
+        self.everyone = everyone
+        self.most = (1 << len(planes)) - 1  # no count can be higher
+        self._exactly: dict[int, int] = {}
+
+    def exactly(self, m: int) -> int:
+        """The bitset of the names that have exactly ``m`` of the characters."""
+        bits = self._exactly.get(m)
+        if bits is None:
+            bits = self.everyone
+            for j, plane in enumerate(self.planes):
+                bits &= plane if m >> j & 1 else ~plane
+                if not bits:
+                    break
+            self._exactly[m] = bits
+        return bits
+
+
+def _members(bits: int) -> Iterable[int]:
+    """The positions of the set bits, lowest first.
+
+    The first few one at a time (reading often stops there); past them, from the bits
+    as text, so that many members do not cost a pass over the whole int each.
+    """
+    for _ in range(16):
+        if not bits:
+            return
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+    text = format(bits, "b")[::-1]
+    i = text.find("1")
+    while i >= 0:
+        yield i
+        i = text.find("1", i + 1)
 
 
 @lru_cache(maxsize=8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import textwrap
 from collections.abc import Callable
@@ -16,6 +17,9 @@ from cdo_cli.cli import app
 # Hypothesis keeps caches (constants of the code, Unicode tables) even without an example
 # database; they go to the temporary folder, not into the checkout.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "cdo-hypothesis")
+# Parsed schemes are cached between runs (cdo_cli/scheme_cache.py): the suite's cache is a
+# fresh temporary folder, never the user's own, for this process and the ones it starts.
+os.environ["CDO_CACHE_DIR"] = tempfile.mkdtemp(prefix="cdo-test-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 # The source documents ship with the schemes (policies/sources/), so a lone clone can run the suite.

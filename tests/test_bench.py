@@ -15,11 +15,19 @@ from typing import Any
 
 import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from cdo_cli import loading
 from cdo_cli.findings import Finding, error, warning
-from cdo_cli.roster_checks import _email_problem, _plain_mobile, email_problem
+from cdo_cli.roster_checks import (
+    _email_problem,
+    _plain_landline,
+    _plain_mobile,
+    email_problem,
+    phone_ok,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -314,6 +322,49 @@ def test_validate_plain_mobile_agrees_with_phonenumbers() -> None:
         assert not _plain_mobile(other)
 
 
+_LANDLINE_DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=4)
+
+
+@settings(max_examples=3000, deadline=None, database=None)
+@given(
+    area=st.one_of(st.sampled_from(["20", "10", "21", "663", "755", "762", "769", "898"]),
+                   _LANDLINE_DIGITS),
+    dash=st.sampled_from(["-", ""]),
+    local=st.text(alphabet="0123456789", min_size=6, max_size=9),
+)  # fmt: skip
+def test_validate_plain_landline_agrees_with_phonenumbers(area: str, dash: str, local: str) -> None:
+    """The landline short cut says valid only where phonenumbers' parse says so too."""
+    number = f"0{area}{dash}{local}"
+    if _plain_landline(number):
+        assert _phone_valid(number), number
+    assert phone_ok(number) == _phone_valid(number), number
+
+
+def test_validate_plain_landline_is_taken_for_ordinary_numbers() -> None:
+    rng = random.Random(0)
+    numbers = [
+        f"0{area}-{rng.randrange(2, 9)}{rng.randrange(10**6):06d}"
+        for area in ("663", "762", "768", "750")
+        for _ in range(200)
+    ] + [
+        f"0{area}-{rng.randrange(2, 9)}{rng.randrange(10**7):07d}"
+        for area in ("20", "755")  # 8-digit local numbers
+        for _ in range(200)
+    ]
+    taken = [n for n in numbers if _plain_landline(n)]
+    assert len(taken) > 0.9 * len(numbers)
+    for number in numbers:
+        assert phone_ok(number) == _phone_valid(number), number
+    for other in [
+        "13800138000",
+        "+86 663 6186213",
+        "(0663)6186213",
+        "0663 6186213",
+        "00663-6186213",
+    ]:
+        assert not _plain_landline(other)
+
+
 @pytest.mark.parametrize(
     "address",
     [
@@ -498,3 +549,124 @@ def test_validate_reports_in_pieces_as_in_one_piece(count: int) -> None:
         }
         expected = json_safe(json.dumps(whole, ensure_ascii=False, indent=2)) + "\n"
         assert findings_json(findings, extra) == expected
+
+
+# ---------------------------------------------------------------- render: stencils and zip
+
+
+def _docx_both(form: Any) -> tuple[bytes, bytes]:
+    import datetime as dt
+
+    from cdo_cli.docx_render import render_docx
+    from cdo_cli.render import blocks
+
+    day = dt.date(2024, 6, 30)
+    return render_docx(form, blocks(form), day), render_docx(form, blocks(form), day, fast=False)
+
+
+def test_render_fast_docx_is_the_slow_docx_for_every_bench_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows from stencils and the zip with its constant parts compressed once give the
+    bytes of building every element and zipping with zipfile."""
+    from cdo_cli.forms import build_form, form_units
+    from cdo_cli.policy_loading import Registry
+    from cdo_cli.workspace import Workspace
+
+    _scheme, roster = generate(25, tmp_path / "data")
+    monkeypatch.setenv("CDO_POLICIES", str(tmp_path / "data" / "policies"))
+    ws = Workspace(Registry())
+    loaded = ws.valid_roster(roster)
+    scheme = loaded.scheme
+    count = 0
+    for form in scheme.forms:
+        units = list(form_units(scheme, form)) if form.per_unit else [None]
+        for unit in units:
+            for redact in (False, True):
+                fast, slow = _docx_both(build_form(scheme, form, unit, loaded, redact))
+                assert fast == slow, (form.id, unit and unit.name)
+                count += 1
+        blank, slow_blank = _docx_both(build_form(scheme, form, units[0], None))
+        assert blank == slow_blank
+    assert count > 50
+
+
+_CELL = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("张三市公安局 &<>\"'\n\t\r\x00\x1b\u202e\ue000\ud800\U0001f600a1-@="),
+        st.characters(),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.lists(_CELL, min_size=4, max_size=4), min_size=1, max_size=5), _CELL)
+def test_render_fast_docx_is_the_slow_docx_for_any_text(
+    rows: list[list[str]], heading: str
+) -> None:
+    """Whatever a cell holds (markup, line breaks, controls, the stencil's own mark),
+    the fast document is byte for byte the slow one."""
+    from cdo_cli.forms import FilledForm, FilledRow, FilledSection
+
+    section = FilledSection(
+        heading=heading or None,
+        header=("姓名", "职务", "电话", heading),
+        fields=("name", "title", "phone", "email"),
+        rows=tuple(FilledRow(tuple(cells)) for cells in rows),
+    )
+    form = FilledForm(
+        scheme="bench", form_id="attachment2", label="附件2", title=heading or "表",
+        title_lines=(heading or "表",), unit=heading or None, sections=(section, section),
+    )  # fmt: skip
+    fast, slow = _docx_both(form)
+    assert fast == slow
+
+
+def test_zip_stencil_is_zipfile(tmp_path: Path) -> None:
+    from cdo_cli.docx_fast import ZipStencil, zip_members
+
+    members = [("a.xml", b"<a/>" * 50), ("b/c.xml", b""), ("d.bin", bytes(range(256)) * 9)]
+    stencil = ZipStencil(members, {"b/c.xml"}, (2000, 1, 1, 0, 0, 0))
+    for blob in (b"", b"x", b"<w:t>" * 1000, bytes(range(256))):
+        replaced = [(n, blob if n == "b/c.xml" else b) for n, b in members]
+        assert stencil.build({"b/c.xml": blob}) == zip_members(replaced, (2000, 1, 1, 0, 0, 0))
+
+
+def test_render_fast_docx_is_the_slow_docx_for_a_long_form() -> None:
+    """A form past one page: numbered, its sections split into tables of their own."""
+    from cdo_cli.forms import FilledForm, FilledRow, FilledSection
+
+    rows = tuple(FilledRow((f"张{i}", "副局长", f"138{i:08d}", f"a{i}@b.cn")) for i in range(45))
+    sections = tuple(
+        FilledSection(
+            heading=f"第{k}部分", header=("姓名", "职务", "电话", "邮箱"),
+            fields=("name", "title", "phone", "email"), rows=rows,
+        )
+        for k in range(2)
+    )  # fmt: skip
+    form = FilledForm(
+        scheme="bench", form_id="attachment2", label="附件2", title="长表",
+        title_lines=("长表",), unit="市公安局", sections=sections,
+    )  # fmt: skip
+    fast, slow = _docx_both(form)
+    assert fast == slow
+    assert b"footer" in fast  # numbered: the footer part is there
+
+
+def test_overdue_json_in_pieces_is_the_whole(tmp_path: Path) -> None:
+    """cdo overdue writes its JSON in pieces; joined, they are render_json's bytes."""
+    import datetime as dt
+    import json
+
+    from cdo_cli.overdue import build_report
+    from cdo_cli.overdue_formats import json_pieces, render_json
+    from cdo_cli.policy_loading import Registry
+
+    registry = Registry()
+    report = build_report(registry, [], [], dt.date(2024, 6, 30), within=14, unit=None,
+                          show_all=True)  # fmt: skip
+    whole = render_json(report)
+    assert json.loads(whole)["items"]
+    for size in (1, 100, 1 << 16):
+        assert b"".join(json_pieces(report, size)) == whole

@@ -645,3 +645,65 @@ def test_help_says_missing_folders_are_created(cli: Cli) -> None:
     for command in ("render", "init"):
         text = " ".join(cli(command, "--help").stdout.split())
         assert "不存在的文件夹会自动创建" in text, command
+
+
+def test_many_files_disk_full_in_a_later_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are written and synced in batches; a failure still leaves those before it."""
+    _failing_write(monkeypatch, errno.ENOSPC, after=100)
+    files = [NewFile(tmp_path / f"{i:03}.md", b"x" * i) for i in range(150)]
+    with pytest.raises(WriteError, match="磁盘空间不足") as caught:
+        write_files(files)
+    assert caught.value.written == [f.path for f in files[:100]]
+    assert caught.value.not_written == [f.path for f in files[100:]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f.path.name for f in files[:100]]
+    assert all(f.path.read_bytes() == f.data for f in files[:100])
+    assert _temps(tmp_path) == []
+
+
+def test_sync_failure_stops_at_that_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = {"n": 0}
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(output, "_SYNC_ALL", False)  # each file synced (as on Windows)
+    files = [NewFile(tmp_path / f"{i}.md", b"x") for i in range(5)]
+    with pytest.raises(WriteError) as caught:
+        write_files(files)
+    assert caught.value.written == [files[0].path, files[1].path]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.md", "1.md"]
+    assert _temps(tmp_path) == []
+
+
+@pytest.mark.parametrize("sync_all", [True, False], ids=["one-sync", "fsync-each"])
+def test_each_file_is_synced_before_it_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sync_all: bool
+) -> None:
+    """Data reaches the disk before any name does: one sync(2) per batch, or fsync each."""
+    events: list[str] = []
+    real_link = os.link
+
+    def link(src: object, dst: object, **kwargs: object) -> None:
+        events.append("link")
+        real_link(src, dst, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output, "_SYNC_ALL", sync_all)
+    monkeypatch.setattr(output, "_BATCH", 10)
+    monkeypatch.setattr(os, "link", link)
+    monkeypatch.setattr(os, "sync", lambda: events.append("sync"), raising=False)
+    monkeypatch.setattr(os, "fsync", lambda fd: events.append("fsync"))
+    files = [NewFile(tmp_path / f"{i:02}.md", b"x") for i in range(25)]
+    assert write_files(files) == [f.path for f in files]
+    synced = "sync" if sync_all else "fsync"
+    per_batch = 1 if sync_all else None
+    expected: list[str] = []
+    for size in (10, 10, 5):
+        expected += [synced] * (per_batch or size) + ["link"] * size
+    assert events == expected

@@ -115,6 +115,7 @@ def render_cmd(
       cdo render 述职报告 --dept 市公安局 --year 2023
       cdo render 评价表 --scheme huizhou --all -o 评价表/
     """
+    from ..gc_pause import gc_paused
     from ..output import write_documents
     from ..render import plan_output, render_documents
 
@@ -146,18 +147,19 @@ def render_cmd(
         flag = "--year" if year is not None else "--weights"
         raise UsageError(f"{flag} 只用于述职报告和评价表", hint=f"附件表格不用 {flag}，去掉即可。")
     else:
-        result = render_documents(
-            ws.registry,
-            form,
-            dept=dept,
-            all_units=all_units,
-            scheme_id=scheme,
-            roster=loaded,
-            roster_given=roster is not None,
-            fmt=plan.fmt,
-            redact=redact,
-            today=dt.date.today(),
-        )
+        with gc_paused():  # a short run: the forms live to the end (gc_pause.py)
+            result = render_documents(
+                ws.registry,
+                form,
+                dept=dept,
+                all_units=all_units,
+                scheme_id=scheme,
+                roster=loaded,
+                roster_given=roster is not None,
+                fmt=plan.fmt,
+                redact=redact,
+                today=dt.date.today(),
+            )
     for text in result.notes:
         note(f"注意：{text}")
     if plan.destination.stdout:

@@ -45,21 +45,23 @@ def init(
       cdo init --scheme zhaoqing -o 肇庆名册.yaml
       cdo init --scheme huizhou --as-of 2024-01-01
     """
+    from ..gc_pause import gc_paused
     from ..output import NewFile, write_files
     from ..roster_template import roster_template
     from ..schema import roster_schema, schema_file_name, to_json
 
-    day = as_of_date(as_of)
-    chosen = workspace(ctx).registry.get(scheme)
-    # One schema file per scheme: rosters of two cities in one folder each get their own.
-    schema_path = output.parent / schema_file_name(chosen.id)
-    written = write_files(
-        [
-            NewFile(output, roster_template(chosen, schema_path.name, day).encode("utf-8")),
-            NewFile(schema_path, to_json(roster_schema(chosen)), keep_existing=True),
-        ],
-        force=force,
-    )
+    with gc_paused():  # a short run: what it builds lives to the end (gc_pause.py)
+        day = as_of_date(as_of)
+        chosen = workspace(ctx).registry.get(scheme)
+        # One schema file per scheme: rosters of two cities in one folder each get their own.
+        schema_path = output.parent / schema_file_name(chosen.id)
+        written = write_files(
+            [
+                NewFile(output, roster_template(chosen, schema_path.name, day).encode("utf-8")),
+                NewFile(schema_path, to_json(roster_schema(chosen)), keep_existing=True),
+            ],
+            force=force,
+        )
     units = sum(u.in_force(day) for u in chosen.units)
     say(f"已生成名册：{output}（{chosen.city}，{units} 个单位）")
     if schema_path in written:
@@ -105,19 +107,21 @@ def validate(
       cdo validate roster.yaml --strict
       cdo validate 各县名册/ --as-of 2024-01-01
     """
+    from ..gc_pause import gc_paused
     from ..validation import summary_text, validate_files
 
     if fmt not in ("text", "json"):
         raise bad_format(fmt, ["text", "json"])
-    ws = workspace(ctx)
-    ws.as_of = as_of_date(as_of)
-    result = validate_files(files, ws)
-    report(
-        result.findings,
-        fmt,
-        result.files,
-        summary=summary_text(result.summaries, result.by_parent),
-        extra={"summary": result.summaries, "summary_by_parent": result.by_parent},
-        failed=result.failed(strict),
-        unreadable=result.unreadable,
-    )
+    with gc_paused():  # a short run: what it builds lives to the end (gc_pause.py)
+        ws = workspace(ctx)
+        ws.as_of = as_of_date(as_of)
+        result = validate_files(files, ws)
+        report(
+            result.findings,
+            fmt,
+            result.files,
+            summary=summary_text(result.summaries, result.by_parent),
+            extra={"summary": result.summaries, "summary_by_parent": result.by_parent},
+            failed=result.failed(strict),
+            unreadable=result.unreadable,
+        )
