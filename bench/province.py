@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,12 +62,23 @@ def _init(cdo: Cdo, _roster: Path, out: Path) -> list[str] | None:
     return [*cdo.argv, "init", "--scheme", "bench", "-o", str(out / "roster.yaml")]
 
 
+def _report(fmt: str) -> Callable[[Cdo, Path, Path], list[str] | None]:
+    def argv(cdo: Cdo, roster: Path, out: Path) -> list[str] | None:
+        if not cdo.has("report"):
+            return None
+        target = str(out / f"report.{fmt}")
+        return [*cdo.argv, "report", str(roster), "--as-of", AS_OF, "-o", target]
+
+    return argv
+
+
 # label, the command (None: not available), the exit codes that are a success.
-# cdo report: one more line here.
 COMMANDS = [
     ("cdo validate", _validate, {0}),
     ("cdo overdue --format json", _overdue, {0, 1}),
     ("cdo init --scheme bench", _init, {0}),
+    ("cdo report (html)", _report("html"), {0}),
+    ("cdo report --format docx", _report("docx"), {0}),
 ]
 
 
