@@ -227,6 +227,16 @@ class ReportData:
     deadlines_hidden: int = 0
 
     @property
+    def overdue_cut(self) -> str:
+        """What the overdue list leaves out and where the rest is ('' when nothing)."""
+        return _cut("逾期最久的", len(self.overdue), self.overdue_count, self.as_of)
+
+    @property
+    def due_soon_cut(self) -> str:
+        """What the due-soon list leaves out and where the rest is ('' when nothing)."""
+        return _cut("最先到期的", len(self.due_soon), self.due_soon_count, self.as_of)
+
+    @property
     def units_in_scope(self) -> int:
         """Units that must have some post."""
         return sum(c.total for c in self.coverage)
@@ -320,6 +330,15 @@ def compute_report(
         due_soon_count=len(due_soon),
         units_overdue=len({i.unit for i in overdue}),
         deadlines_hidden=len(deadlines) - len(shown_deadlines),
+    )
+
+
+def _cut(which: str, shown: int, total: int, as_of: dt.date) -> str:
+    if total <= shown:
+        return ""
+    return (
+        f"以下为{which} {shown} 项；全部 {total} 项见 "
+        f"cdo overdue --as-of {as_of.isoformat()} --format csv。"
     )
 
 

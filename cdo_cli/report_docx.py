@@ -196,11 +196,8 @@ class _Writer:
         self.numbered("待办清单")
         n = 0
         self.subheading(n, f"逾期未报送（{data.overdue_count} 项）")
-        if data.overdue_count > len(data.overdue):
-            self.text(
-                f"以下为逾期最久的 {len(data.overdue)} 项；全部 {data.overdue_count} 项见 "
-                f"cdo overdue --as-of {data.as_of.isoformat()} --format csv。"
-            )
+        if data.overdue_cut:
+            self.text(data.overdue_cut)
         self.table(
             ["序号", "单位", "事项", "期限", "逾期天数", "报送对象"],
             _item_rows(data.overdue, lambda r: str(r.days_overdue)),
@@ -211,11 +208,8 @@ class _Writer:
         )
         n += 1
         self.subheading(n, f"即将到期（{data.within} 天内，{data.due_soon_count} 项）")
-        if data.due_soon_count > len(data.due_soon):
-            self.text(
-                f"以下为最先到期的 {len(data.due_soon)} 项；全部 {data.due_soon_count} 项见 "
-                f"cdo overdue --as-of {data.as_of.isoformat()} --format csv。"
-            )
+        if data.due_soon_cut:
+            self.text(data.due_soon_cut)
         self.table(
             ["序号", "单位", "事项", "期限", "剩余天数", "报送对象"],
             _item_rows(
