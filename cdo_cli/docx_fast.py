@@ -74,6 +74,21 @@ class RowStencils:
         self.text_of = text_of
         self._stencils: dict[tuple[Any, ...], list[str]] = {}
         self._tables: dict[tuple[str, ...], str] = {}
+        self._parts: dict[tuple[Any, ...], tuple[str, float]] = {}
+
+    def part(self, key: tuple[Any, ...], build: Callable[[Any], float]) -> tuple[str, float]:
+        """Body elements that are the same in every document with this ``key`` (a form's
+        label and title, the paragraph after a table) as XML text, and the height that
+        ``build`` says they take; ``build(parent)`` appends them to ``parent``."""
+        found = self._parts.get(key)
+        if found is None:
+            root = etree.Element(f"{{{_NS}}}document", nsmap={"w": _NS})
+            height = build(root)
+            text = etree.tostring(root, encoding="unicode")
+            start = text.index(">") + 1
+            end = text.rindex("</w:document>")
+            found = self._parts[key] = (text[start:end], height)
+        return found
 
     def table(self, widths: tuple[str, ...]) -> str:
         """A table's start as XML text, up to its first row (``build_table`` makes it)."""

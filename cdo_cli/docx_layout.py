@@ -207,37 +207,60 @@ def column_widths_mm(
     and wanted widths.
     """
     em = pt_mm(size_pt)
-    weights = [FIELD_WEIGHTS.get(c.field, 3.0) for c in columns]
+    weights = tuple(FIELD_WEIGHTS.get(c.field, 3.0) for c in columns)
     # What a column's content may claim whole: a name up to NAME_MAX_CHARS, anything up
     # to LEAST_SHARE of the table; longer ones wrap rather than squeeze the others.
     cap = (LEAST_SHARE * total_mm - CELL_PADDING_MM) / em
     least: list[float] = []
     wanted: list[float] = []
     for column, weight in zip(columns, weights, strict=True):
-        texts = [t for _, t in column.cells] + list(column.headers)
-        content = max(
-            [min(_least_em(f, t), NAME_MAX_CHARS if f == "name" else cap) for f, t in column.cells]
-            + [NAME_CHARS if f == "name" else 0 for f, _ in column.cells]
-            + [NAME_CHARS if column.field == "name" else 0.0]
-        )
-        need = max([min(content, cap)] + [text_width_em(h) for h in column.headers])
-        most = max([need] + [text_width_em(t) for t in texts])
+        content = NAME_CHARS if column.field == "name" else 0.0
+        most = 0.0
+        for f, t in column.cells:
+            if not t:
+                if f == "name":
+                    content = max(content, NAME_CHARS)
+                continue
+            own, whole = _cell_em(f, t)
+            if f == "name":
+                content = max(content, min(own, NAME_MAX_CHARS), NAME_CHARS)
+            else:
+                content = max(content, min(own, cap))
+            most = max(most, whole)
+        heads = max((text_width_em(h) for h in column.headers), default=0.0)
+        need = max(min(content, cap), heads)
+        most = max(need, most)
         low = CELL_PADDING_MM + em * need
         want = CELL_PADDING_MM + em * most
         if column.writable:
             want = max(want, total_mm * weight / sum(weights))
         least.append(low)
         wanted.append(max(low, want))
+    return list(_share(weights, tuple(least), tuple(wanted), total_mm))
+
+
+@functools.lru_cache(maxsize=4096)  # the same form's columns measure alike, unit after unit
+def _cell_em(field: str, text: str) -> tuple[float, float]:
+    """A cell's least width (:func:`_least_em`) and its whole width, in ems."""
+    return _least_em(field, text), text_width_em(text)
+
+
+@functools.lru_cache(maxsize=1024)  # most units' columns come to the same least and wanted
+def _share(
+    weights: tuple[float, ...], least: tuple[float, ...], wanted: tuple[float, ...], total_mm: float
+) -> tuple[float, ...]:
+    """Widths between each column's ``least`` and ``wanted`` filling ``total_mm``, the room
+    shared by ``weights`` (see :func:`column_widths_mm`)."""
     if sum(wanted) <= total_mm:
         spare = total_mm - sum(wanted)
-        return [w + spare * k / sum(weights) for w, k in zip(wanted, weights, strict=True)]
+        return tuple(w + spare * k / sum(weights) for w, k in zip(wanted, weights, strict=True))
     if sum(least) >= total_mm:
-        return [w * total_mm / sum(least) for w in least]
+        return tuple(w * total_mm / sum(least) for w in least)
 
-    def fill(scale: float) -> list[float]:
-        return [
+    def fill(scale: float) -> tuple[float, ...]:
+        return tuple(
             min(max(scale * k, lo), hi) for k, lo, hi in zip(weights, least, wanted, strict=True)
-        ]
+        )
 
     low_scale, high_scale = 0.0, total_mm / min(weights)
     for _ in range(40):  # bisection: the widths grow with the scale
@@ -249,6 +272,7 @@ def column_widths_mm(
     return fill(low_scale)
 
 
+@functools.lru_cache(maxsize=8192)  # each cell is fitted for its height, then for its text
 def fit_text(text: str, width_mm: float, size_pt: float = LAYOUT.size_table) -> str:
     """``text`` with a line break where a line is wider than a cell ``width_mm`` wide
     and may break (before an opening bracket after Chinese text); else as it is."""

@@ -23,7 +23,7 @@ import functools
 import io
 import math
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -179,7 +179,7 @@ class _Body:
         # With stencils (docx_fast.py), a table is written as XML text and stands in the
         # tree as a comment until it is serialized (fill).
         self.stencils = stencils
-        self.tables: dict[bytes, bytes] = {}  # comment -> the table it stands for
+        self.tables: dict[bytes, bytes] = {}  # comment -> the XML text it stands for
 
     def el(self, parent: Any, tag: str, **attrs: str) -> Any:
         """A child element ``w:tag`` with ``w:`` attributes."""
@@ -250,8 +250,35 @@ class _Body:
             # XML cannot hold most control characters (lxml refuses them): shown as \x1b.
             t.text = visible(line)
 
+    def _stencilled_part(self, key: tuple[Any, ...], build: Callable[[_Body], None]) -> bool:
+        """Elements the same in every document with this ``key``, from a stencil (as a
+        table's rows are); False where there are no stencils (the caller builds them)."""
+        if self.stencils is None:
+            return False
+
+        def make(parent: Any) -> float:
+            body = _Body(parent, self.ids)
+            build(body)
+            return body.height_mm
+
+        text, height = self.stencils.part(key, make)
+        self._stand_in(text)
+        self.height_mm += height
+        return True
+
+    def _stand_in(self, text: str) -> None:
+        """XML text that a comment stands for in the tree until it is serialized (fill)."""
+        mark = f"cdo-part-{len(self.tables)}"
+        self.parent.append(etree.Comment(mark))
+        self.tables[f"<!--{mark}-->".encode()] = text.encode("utf-8")
+
     def label_and_title(self, form: FilledForm) -> None:
         """附件N, then the title, centred, a blank line above and below."""
+        key = ("title", form.label, tuple(form.title_lines))
+        if not self._stencilled_part(key, lambda body: body._label_and_title(form)):
+            self._label_and_title(form)
+
+    def _label_and_title(self, form: FilledForm) -> None:
         self.run(self.paragraph(self.parent, "附件标识"), form.label, "label")
         self.height_mm += pt_mm(LAYOUT.line_pitch_pt)
         title = self.paragraph(
@@ -287,6 +314,10 @@ class _Body:
     def spacer(self, small: bool = False) -> None:
         """The paragraph after a table (Word joins two tables that touch); ``small``:
         1 pt high, where it only keeps tables apart or ends the document."""
+        if not self._stencilled_part(("spacer", small), lambda body: body._spacer(small)):
+            self._spacer(small)
+
+    def _spacer(self, small: bool) -> None:
         p = self.paragraph(self.parent, "表格文字")
         if small:
             ppr = p.find(f"{_W}pPr")
@@ -314,10 +345,7 @@ class _Body:
                 rows.append((cells, "row", section.kind, False))
         text = self._stencilled(rows, widths)
         if text is not None and self.stencils is not None:
-            mark = f"cdo-table-{len(self.tables)}"
-            self.parent.append(etree.Comment(mark))
-            head = self.stencils.table(tuple(widths))
-            self.tables[f"<!--{mark}-->".encode()] = (head + text + "</w:tbl>").encode("utf-8")
+            self._stand_in(self.stencils.table(tuple(widths)) + text + "</w:tbl>")
             return
         tbl = self._table_start(self.parent, widths)
         for cells, kind, section_kind, heads in rows:
@@ -441,6 +469,7 @@ class _Body:
             self.height_mm += pitch * _lines(title, LAYOUT.text_width_mm - pt_mm(tab), size)
 
 
+@functools.lru_cache(maxsize=8192)  # the same texts in the same columns, form after form
 def _lines(text: str, width_mm: float, size_pt: float) -> int:
     """How many lines ``text`` takes in ``width_mm`` (at least one)."""
     per_line = max(1.0, width_mm / pt_mm(size_pt))
@@ -529,6 +558,18 @@ def render_docx(
     table element by element and zips with zipfile: the same bytes, slower (the tests
     compare the two; see :mod:`cdo_cli.docx_fast`).
     """
+    numbered, replaced = _parts(form, form_blocks, created, fast)
+    if fast:
+        return _zip_stencil(numbered).build(replaced)
+    package = _package()
+    members = package.numbered if numbered else package.members
+    return zip_members([(n, replaced.get(n, b)) for n, b in members], _ZIP_TIME)
+
+
+def _parts(
+    form: FilledForm, form_blocks: Sequence[Block], created: dt.date, fast: bool
+) -> tuple[bool, dict[str, bytes]]:
+    """Whether the document has page numbers, and its parts that differ from form to form."""
     package = _package()
     document = copy.deepcopy(package.document)
     body_element = document.find(f"{_W}body")
@@ -549,15 +590,11 @@ def render_docx(
         docx_parts.footer_references(sect_pr)
 
     title = f"{form.label} {form.title}"
-    replaced = {
+    return numbered, {
         docx_parts.DOCUMENT: body.fill(docx_parts.xml_bytes(document)),
         docx_parts.CORE: docx_parts.core_properties(package.core, title, form.unit or "", created),
         docx_properties.PART_NAME: _custom(form),
     }
-    if fast:
-        return _zip_stencil(numbered).build(replaced)
-    members = package.numbered if numbered else package.members
-    return zip_members([(n, replaced.get(n, b)) for n, b in members], _ZIP_TIME)
 
 
 # The parts of a document that differ from form to form; the others are the base's.

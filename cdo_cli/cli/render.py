@@ -122,7 +122,8 @@ def render_cmd(
     plan = plan_output(fmt, output, many=all_units)
     ws = workspace(ctx)
     rosters = default_rosters([roster] if roster else None)
-    loaded = ws.valid_roster(rosters[0]) if rosters else None
+    with gc_paused(kept=True):  # a roster: acyclic data that lives to the end (gc_pause.py)
+        loaded = ws.valid_roster(rosters[0]) if rosters else None
     # Report skeletons (述职报告) and evaluation sheets (评价表) are rendered apart.
     from ..outline_render import classify, parse_year, render_outlines
 
@@ -147,7 +148,7 @@ def render_cmd(
         flag = "--year" if year is not None else "--weights"
         raise UsageError(f"{flag} 只用于述职报告和评价表", hint=f"附件表格不用 {flag}，去掉即可。")
     else:
-        with gc_paused():  # a short run: the forms live to the end (gc_pause.py)
+        with gc_paused(kept=True):  # the forms live to the end (gc_pause.py)
             result = render_documents(
                 ws.registry,
                 form,
@@ -165,8 +166,9 @@ def render_cmd(
     if plan.destination.stdout:
         out_bytes(result.documents[0].data)
         return
-    documents = [(d.name, d.data) for d in result.documents]
-    targets = write_documents(plan.destination, documents, force=force)
+    with gc_paused():  # thousands of documents, paths and names, no cycles among them
+        documents = [(d.name, d.data) for d in result.documents]
+        targets = write_documents(plan.destination, documents, force=force)
     blank = {"form": "空白表", "report": "提纲，未填述职人", "evaluation": "空白评价表"}[found.kind]
     source = f"按名册 {result.roster} 填写" if result.roster else blank
     if result.redacted:
