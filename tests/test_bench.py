@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -421,7 +422,7 @@ def test_help_imports_nothing_beyond_typer_and_the_cli(flag: str) -> None:
         "import typer\n"
         "before = set(sys.modules)\n"
         f"sys.argv = ['cdo', *{flag.split()!r}]\n"
-        "from cdo_cli.cli import main\n"
+        "from cdo_cli.cli import app as main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('NEW', sorted(set(sys.modules) - before))\n"
     )
@@ -670,3 +671,28 @@ def test_overdue_json_in_pieces_is_the_whole(tmp_path: Path) -> None:
     assert json.loads(whole)["items"]
     for size in (1, 100, 1 << 16):
         assert b"".join(json_pieces(report, size)) == whole
+
+
+def test_script_ends_at_once_with_its_output_whole(tmp_path: Path) -> None:
+    """The script skips Python's shutdown (os._exit after flushing): what it printed is
+    all there, to a pipe and to a file, and the exit code is the command's."""
+    import json
+    import subprocess
+
+    _scheme, roster = generate(40, tmp_path / "data")
+    env = {**os.environ, "CDO_POLICIES": str(tmp_path / "data" / "policies")}
+    script = [sys.executable, "-m", "cdo_cli"]
+    args = ["overdue", "--roster", str(roster), "--as-of", "2024-06-30", "--format", "json"]
+    done = subprocess.run([*script, *args], capture_output=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode("utf-8")
+    assert len(json.loads(done.stdout.decode("utf-8"))["items"]) > 40
+    target = tmp_path / "out.json"
+    with target.open("wb") as sink:
+        done = subprocess.run([*script, *args, "--check"], stdout=sink, env=env, cwd=tmp_path)
+    assert done.returncode == 1  # overdue items, --check
+    assert json.loads(target.read_text(encoding="utf-8"))["as_of"] == "2024-06-30"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scheme: puning\nunits:\n  市公安局X: {}\n", encoding="utf-8")
+    done = subprocess.run([*script, "validate", str(bad)], capture_output=True, env=env)
+    assert done.returncode == 1
+    assert "是否应为：市公安局" in done.stdout.decode("utf-8") + done.stderr.decode("utf-8")

@@ -417,7 +417,7 @@ def test_overdue_help_has_examples(cli: Any) -> None:
 
 def test_overdue_help_imports_nothing_heavy() -> None:
     code = (
-        "import sys\nfrom cdo_cli.cli import main\nsys.argv = ['cdo', 'overdue', '--help']\n"
+        "import sys\nfrom cdo_cli.cli import app as main\nsys.argv = ['cdo', 'overdue', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('icalendar', 'rich.table', 'cdo_cli.overdue') if m in sys.modules))"
     )

@@ -215,7 +215,7 @@ def test_installed_script_help_is_lean() -> None:
     exe = shutil.which("cdo")
     code = (
         "import sys, runpy; sys.argv=['cdo','--help'];\n"
-        "from cdo_cli.cli import main\n"
+        "from cdo_cli.cli import app as main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy=[m for m in ('pydantic','rich','docx','jinja2','icalendar','ruamel.yaml','phonenumbers') if m in sys.modules]\n"
         "print('HEAVY', heavy)"

@@ -218,7 +218,7 @@ def test_report_help_has_examples_and_imports_nothing_heavy(cli: Cli) -> None:
     assert "例：" in result.stdout and "cdo report --as-of 2023-11-01" in result.stdout
     code = (
         "import sys\nsys.argv = ['cdo', 'report', '--help']\n"
-        "from cdo_cli.cli import main\n"
+        "from cdo_cli.cli import app as main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith('cdo_cli.report')"
         " or m in ('jinja2', 'docx', 'pydantic')))"

@@ -10,6 +10,8 @@ No ``from __future__ import annotations`` in the command modules: typer reads ev
 command's signature at each start, and evaluating string annotations doubled that.
 """
 
+import sys
+
 # Imported in the order their commands are listed in ``cdo --help``.
 from . import roster  # isort: skip
 from . import record  # isort: skip
@@ -26,5 +28,27 @@ __all__ = [
 
 
 def main() -> None:
-    """Entry point of the ``cdo`` script."""
-    app()
+    """Entry point of the ``cdo`` script and of ``python -m cdo_cli``.
+
+    When the command is done the process ends at once, its output flushed: Python's
+    own shutdown frees every object one by one, a fifth of the run after a province's
+    roster (about 6 s at 120,000 units). Every file cdo writes is closed before its
+    command returns. Only the script does this; tests call ``app`` in their process.
+    """
+    import os
+
+    try:
+        app()
+    except SystemExit as exc:
+        if not isinstance(exc.code, int):
+            raise
+        code = exc.code
+    else:
+        code = 0
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe: the command has said what it could
+    os._exit(code)

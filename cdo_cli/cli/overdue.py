@@ -93,7 +93,7 @@ def overdue(
         raise bad_format(fmt, FORMATS)
     day = parse_date(as_of) if as_of is not None else dt.date.today()
     check_horizon(day, within)  # before any roster is read
-    with gc_paused():  # a short run: what it builds lives to the end (gc_pause.py)
+    with gc_paused(kept=True):  # a short run: what it builds lives to the end (gc_pause.py)
         from ..workspace import roster_paths
 
         ws = workspace(ctx)

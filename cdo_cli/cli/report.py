@@ -95,6 +95,7 @@ def report_cmd(
       cdo report 部门.yaml 县区.yaml --format docx
       cdo report --year 2022 --weights 权重.yaml
     """
+    from ..gc_pause import gc_paused
     from ..outline_render import parse_year
     from ..output import NewFile, is_folder_path, write_files
     from ..overdue import check_horizon
@@ -104,26 +105,29 @@ def report_cmd(
     day = parse_date(as_of) if as_of is not None else dt.date.today()
     check_horizon(day, WITHIN)
     ranked_year = parse_year(year)
-    ws = workspace(ctx)
-    ws.as_of = day  # the schemes' scope (units and posts brought in later) on that day
-    rosters = _rosters(ws, default_rosters(files))
-    scheme = rosters[0][0].scheme
-    if (ranked_year is not None or weights is not None) and not scheme.evaluations:
-        option = "--year" if ranked_year is not None else "--weights"
-        raise UsageError(
-            f"{scheme.city}方案（{scheme.id}）没有规定对首席数据官的评价，{option} 无从使用",
-            hint=f"去掉 {option}；--year、--weights 只用于评价排名（如惠州）。",
-        )
-    chosen_weights = _weights(scheme, weights) if weights is not None else None
-    data = compute_report(rosters, day, year=ranked_year, weights=chosen_weights)
-    if chosen == "docx":
-        from ..report_docx import render_report_docx
+    # A short run: the rosters and figures live to the end (gc_pause.py); the Word
+    # file's few python-docx cycles are not worth a collection of 120,000 units.
+    with gc_paused(kept=True):
+        ws = workspace(ctx)
+        ws.as_of = day  # the schemes' scope (units and posts brought in later) on that day
+        rosters = _rosters(ws, default_rosters(files))
+        scheme = rosters[0][0].scheme
+        if (ranked_year is not None or weights is not None) and not scheme.evaluations:
+            option = "--year" if ranked_year is not None else "--weights"
+            raise UsageError(
+                f"{scheme.city}方案（{scheme.id}）没有规定对首席数据官的评价，{option} 无从使用",
+                hint=f"去掉 {option}；--year、--weights 只用于评价排名（如惠州）。",
+            )
+        chosen_weights = _weights(scheme, weights) if weights is not None else None
+        data = compute_report(rosters, day, year=ranked_year, weights=chosen_weights)
+        if chosen == "docx":
+            from ..report_docx import render_report_docx
 
-        blob = render_report_docx(data, dt.date.today())
-    else:
-        from ..report_html import render_report_html
+            blob = render_report_docx(data, dt.date.today())
+        else:
+            from ..report_html import render_report_html
 
-        blob = render_report_html(data).encode("utf-8")
+            blob = render_report_html(data).encode("utf-8")
     if output == "-":
         out_bytes(blob)
         return

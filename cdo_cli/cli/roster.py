@@ -50,7 +50,7 @@ def init(
     from ..roster_template import roster_template
     from ..schema import roster_schema, schema_file_name, to_json
 
-    with gc_paused():  # a short run: what it builds lives to the end (gc_pause.py)
+    with gc_paused(kept=True):  # a short run: what it builds lives to the end (gc_pause.py)
         day = as_of_date(as_of)
         chosen = workspace(ctx).registry.get(scheme)
         # One schema file per scheme: rosters of two cities in one folder each get their own.
@@ -112,7 +112,7 @@ def validate(
 
     if fmt not in ("text", "json"):
         raise bad_format(fmt, ["text", "json"])
-    with gc_paused():  # a short run: what it builds lives to the end (gc_pause.py)
+    with gc_paused(kept=True):  # a short run: what it builds lives to the end (gc_pause.py)
         ws = workspace(ctx)
         ws.as_of = as_of_date(as_of)
         result = validate_files(files, ws)
