@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from .forms import (
     form_units,
     resolve_form,
 )
+from .helpers import Helpers
 from .output import Destination, is_folder_path, safe_filename, unique_names
 from .text import visible
 
@@ -274,6 +276,12 @@ def render(form: FilledForm, fmt: str, today: dt.date) -> bytes:
     raise _unknown_format(fmt)
 
 
+def render_chunk(forms: Sequence[FilledForm], fmt: str, today: dt.date) -> list[bytes]:
+    """:func:`render` of each form, in order (a chunk of ``render --all``, here or in a
+    helper process)."""
+    return [render(f, fmt, today) for f in forms]
+
+
 # What a redacted copy's name and message say: the copy that may be published.
 REDACTED = "公开版"
 
@@ -359,13 +367,17 @@ def render_documents(
     )
 
     units = _units_for(scheme, form, dept, all_units)
-    filled = [build_form(scheme, form, u, roster, redact) for u in units]
+    # Word files for a province: built on every core (helpers.py), started now so that
+    # they are ready by the time the forms are filled.
+    with Helpers(len(units) if fmt == "docx" else 0) as helpers:
+        filled = [build_form(scheme, form, u, roster, redact) for u in units]
+        datas = helpers.map_chunks(functools.partial(render_chunk, fmt=fmt, today=today), filled)
     digits = len(str(len(filled)))
     numbers = [f"{i:0{digits}d}" if all_units else None for i in range(1, len(filled) + 1)]
     names = unique_names([file_name(f, fmt, n) for f, n in zip(filled, numbers, strict=True)])
     documents = [
-        RenderedDocument(name, render(f, fmt, today), f.unit)
-        for name, f in zip(names, filled, strict=True)
+        RenderedDocument(name, data, f.unit)
+        for name, data, f in zip(names, datas, filled, strict=True)
     ]
     return RenderResult(
         scheme=scheme.id,
