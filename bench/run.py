@@ -713,9 +713,15 @@ class Rendered:
     problem: str = ""
 
 
-def measure_render(cdo: Cdo, data: Data, runs: int) -> Rendered:
+def measure_render(cdo: Cdo, data: Data, runs: int, leftovers: list[Path]) -> Rendered:
     """``render attachment2 --all`` into a fresh folder, against zipfile re-zipping its
-    documents into another (alternately; the first of each is a warm-up)."""
+    documents into another (alternately; the first of each is a warm-up).
+
+    The folders are added to ``leftovers``, to be removed when everything is measured:
+    a file system that has just freed thousands of inodes can be slow to hand out new
+    ones (ext4 without a journal passes over inodes freed in the last half minute, which
+    took 0.3 ms a file here), and that would be the bench's cost, not the command's.
+    """
     if not cdo.has("render"):
         return Rendered(problem=NA)
     walls: list[float] = []
@@ -727,14 +733,13 @@ def measure_render(cdo: Cdo, data: Data, runs: int) -> Rendered:
         (out / "roster.yaml").symlink_to(data.roster)
         argv = render_argv(cdo, data.roster, out)
         sample, code = run_once(argv, cdo.env, out, stdout=out / "stdout.bin")
+        leftovers.append(out)
         if code != 0:
             problem = check_run(argv, cdo.env, out, {0})
-            shutil.rmtree(out, ignore_errors=True)
             return Rendered(problem=problem or f"exit {code}")
         docs = count_documents(out)
         rezip = [sys.executable, "-c", FLOOR_REZIP, str(out / "out"), str(out / "rezip")]
         floor, floor_code = run_once(rezip, cdo.env, out)
-        shutil.rmtree(out, ignore_errors=True)
         if i:
             walls.append(sample.seconds)
             cpus.append(sample.cpu)
@@ -859,12 +864,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  measured: {spec.label}", file=sys.stderr)
     cdo.env["CDO_POLICIES"] = str(small.work / "policies")
 
+    leftovers: list[Path] = []  # render's folders, removed at the end (measure_render)
     if not args.only or args.only in "cdo render attachment2 --all":
         rendered = {}
         for n in sizes:
             cdo.env["CDO_POLICIES"] = str(data[n].work / "policies")
             runs = args.render_runs if n == args.units else max(1, args.growth_runs - 1)
-            rendered[n] = measure_render(cdo, data[n], runs)
+            rendered[n] = measure_render(cdo, data[n], runs, leftovers)
         cdo.env["CDO_POLICIES"] = str(small.work / "policies")
         at_4n_render = rendered.get(args.units * factor) if growth else None
         rows.append(render_row(rendered[args.units], at_4n_render, factor))
@@ -875,6 +881,8 @@ def main(argv: list[str] | None = None) -> int:
 
         rows += io_rows(cdo, small.roster, small.work, args.io_runs)
 
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
     print_table(rows, args.markdown)
     cliffs = [r.label for r in rows if "CLIFF" in r.growth]
     if growth:

@@ -304,8 +304,8 @@ def compute_report(
         deadlines=shown_deadlines,
         undated_filings=_undated_filings([i for i in items if i.due is None]),
         totals={s.value: n for s, n in _count(items).items()},
-        overdue=_rows(overdue, "overdue", scheme)[:LIST_SHOWN],
-        due_soon=_rows(due_soon, "due", scheme)[:LIST_SHOWN],
+        overdue=_rows(overdue, "overdue", scheme, LIST_SHOWN),
+        due_soon=_rows(due_soon, "due", scheme, LIST_SHOWN),
         missing=_missing(scheme, states),
         categories=[
             c for c in CATEGORY_LABELS if any(r.required and r.category == c for r in scheme.roles)
@@ -480,8 +480,9 @@ def _undated_filings(items: list[Item]) -> list[UndatedFiling]:
     ]
 
 
-def _rows(items: list[Item], key: str, scheme: Scheme) -> list[ItemRow]:
-    """Items as list rows: overdue ones longest overdue first, others soonest due first."""
+def _rows(items: list[Item], key: str, scheme: Scheme, most: int) -> list[ItemRow]:
+    """The first ``most`` items as list rows: overdue ones longest overdue first, others
+    soonest due first."""
     unit_order = {u.name: n for n, u in enumerate(scheme.units)}
     # Overdue and due-soon items all have a date; the pair keeps that known to the types.
     dated = [(i, i.due) for i in items if i.due is not None]
@@ -503,7 +504,7 @@ def _rows(items: list[Item], key: str, scheme: Scheme) -> list[ItemRow]:
             owed_to=i.owed_to,
             recipient_assumed=i.recipient_assumed,
         )
-        for i, due in dated
+        for i, due in dated[:most]
     ]
 
 
