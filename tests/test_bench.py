@@ -7,8 +7,8 @@ Each fast path must give exactly what the path it short-cuts gives.
 from __future__ import annotations
 
 import importlib.util
-import random
 import os
+import random
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
