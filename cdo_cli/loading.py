@@ -346,6 +346,13 @@ def _quiet() -> Iterator[None]:
         yield
 
 
+def _compiled(regexp: Any) -> Any:
+    """The pattern itself: ruamel wraps its patterns in a LazyEval, which passes every
+    ``match`` through a Python ``__getattribute__`` (a tenth of a second per 20,000 units)."""
+    lazy = getattr(regexp, "lazy_self", None)
+    return lazy() if callable(lazy) else regexp
+
+
 class _CResolver(VersionedResolver):
     """The resolver for the C parser, with the YAML version looked up once per load.
 
@@ -374,7 +381,8 @@ class _CResolver(VersionedResolver):
         if candidates is None:
             table = self._implicit
             candidates = tuple(
-                (str(tag), regexp) for tag, regexp in (*table.get(first, ()), *table.get(None, ()))
+                (str(tag), _compiled(regexp))
+                for tag, regexp in (*table.get(first, ()), *table.get(None, ()))
             )
             self._candidates[first] = candidates
         for tag, regexp in candidates:
@@ -476,13 +484,18 @@ class _Duplicate(Exception):
 def _from_events(text: str) -> Any:
     loader = _c_loader(text)
     get, implicit_tag, construct = loader.get_event, loader.implicit_tag, loader.construct_object
-    deepest = _MAX_DEPTH + 1  # the stack holds the root's holder too
     if get().__class__ is not StreamStartEvent or get().__class__ is not DocumentStartEvent:
         raise _Unusual
+    # The container being filled, whether it is a mapping, the key waiting for its
+    # value, and which list or mapping of the file it is (for _Duplicate); the outer
+    # ones' in ``outer``. In locals, not on stacks: a province's roster has a million
+    # events, and this loop is most of reading it.
     root: list[Any] = []
-    stack: list[Any] = [root]  # the containers being filled, innermost last
-    keys: list[Any] = [_NO_KEY]  # for each, the key waiting for its value
-    ordinals = [0]  # for each, which list or mapping of the file it is (for _Duplicate)
+    parent: Any = root
+    in_dict = False
+    key: Any = _NO_KEY
+    ordinal = 0
+    outer: list[tuple[Any, bool, int]] = []
     count = 0
     while True:
         event = get()
@@ -491,31 +504,33 @@ def _from_events(text: str) -> Any:
             if event.anchor is not None:
                 raise _Unusual
             node = event.value
-            tag = event.tag
-            if tag is not None and (tag == "!" or (tag == _MERGE and not event.implicit[0])):
-                raise _Unusual  # a non-specific tag, resolved by ruamel's loader
-            parent = stack[-1]
-            if parent.__class__ is dict and keys[-1] is _NO_KEY:
+            tag = event.ctag
+            if tag is not None:
+                tag = str(tag)
+                if tag == "!" or (tag == _MERGE and not event.implicit[0]):
+                    raise _Unusual  # a non-specific tag, resolved by ruamel's loader
+            if in_dict and key is _NO_KEY:
                 # A key: text as written (see _check_mapping).
                 if tag is not None and tag not in _PLAIN:
                     construct(ScalarNode(tag, node, event.start_mark, event.end_mark))  # refused
                 if node == "<<" and event.implicit[0]:
                     raise _Unusual  # a merge key
                 if node in parent:
-                    raise _Duplicate(ordinals[-1], node, event.start_mark)
-                keys[-1] = node
+                    raise _Duplicate(ordinal, node, event.start_mark)
+                key = node
                 continue
             if tag is None:
-                tag = implicit_tag(node) if event.implicit[0] else None
-                if tag is not None and tag not in _TEXT_TAGS:
-                    if tag not in _SCALAR_TAGS:
-                        raise _Unusual
-                    node = construct(ScalarNode(tag, node, event.start_mark, event.end_mark))
+                if event.implicit[0]:
+                    tag = implicit_tag(node)
+                    if tag is not None and tag not in _TEXT_TAGS:
+                        if tag not in _SCALAR_TAGS:
+                            raise _Unusual
+                        node = construct(ScalarNode(tag, node, event.start_mark, event.end_mark))
             else:  # an explicit tag: built, or refused, by _PlainData
                 node = construct(ScalarNode(tag, node, event.start_mark, event.end_mark))
-            if parent.__class__ is dict:
-                parent[keys[-1]] = node
-                keys[-1] = _NO_KEY
+            if in_dict:
+                parent[key] = node
+                key = _NO_KEY
             else:
                 parent.append(node)
             continue
@@ -525,28 +540,24 @@ def _from_events(text: str) -> Any:
             node = {} if kind is MappingStartEvent else []
             count += 1
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            stack.pop()
-            keys.pop()
-            ordinals.pop()
+            parent, in_dict, ordinal = outer.pop()
+            key = _NO_KEY
             continue
         elif kind is DocumentEndEvent:
             break
         else:  # an alias
             raise _Unusual
-        parent = stack[-1]
-        if parent.__class__ is dict:
-            key = keys[-1]
+        if in_dict:
             if key is _NO_KEY:
                 raise _Unusual  # a list or a mapping as a key, for ruamel's loader to refuse
             parent[key] = node
-            keys[-1] = _NO_KEY
+            key = _NO_KEY
         else:
             parent.append(node)
-        stack.append(node)
-        keys.append(_NO_KEY)
-        ordinals.append(count)
-        if len(stack) > deepest:
+        outer.append((parent, in_dict, ordinal))
+        if len(outer) > _MAX_DEPTH:
             raise _Unusual  # for _check_shape to report
+        parent, in_dict, ordinal = node, kind is MappingStartEvent, count
     if get().__class__ is not StreamEndEvent:
         raise _Unusual  # another document: ruamel's loader says it expected one
     return root[0]
@@ -585,11 +596,14 @@ def _first_key_line(text: str, mapping: int, key: str) -> int | None:
             expect_key = True  # after a scalar value or an alias
 
 
+# A line with something on it besides blanks and a comment (lines end at LF, CR or CRLF,
+# as yaml_lines splits them): found without splitting a province-sized file into lines.
+_CONTENT = re.compile(r"(?:\A|[\r\n])[^\S\r\n]*[^\s#]")
+
+
 def parse(source: Source) -> Any:
     """Parse YAML text into plain data, raising InvalidInputError with a position."""
-    if not source.text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in why.yaml_lines(source.text)
-    ):
+    if not _CONTENT.search(source.text):
         what = "文件是空的" if not source.text.strip() else "文件只有注释，没有内容"
         raise InvalidInputError(what, hint="可用 cdo init 生成模板。", file=source.name)
     text, back = _stand_ins(source.text)

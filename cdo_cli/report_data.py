@@ -535,7 +535,11 @@ def _assumptions(items: list[Item]) -> list[str]:
     """Why dates, owners and recipients are assumed, each duty's reasons once, in the
     order the report lists the duties."""
     out: list[str] = []
+    duties: set[tuple[str, str]] = set()  # a duty's items all carry its reasons: one will do
     for i in items:
+        if (i.scheme, i.obligation) in duties:
+            continue
+        duties.add((i.scheme, i.obligation))
         for assumed, what, why in (
             (i.assumed, "期限", i.assumption),
             (i.owner_assumed, "承担单位", i.owner_assumption),

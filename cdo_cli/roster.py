@@ -22,7 +22,7 @@ def _text(value: Any) -> Any:
         return value
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, str) and not value.strip():
+    if isinstance(value, str) and (not value or value.isspace()):  # no copy, as strip() makes
         return None
     return value
 

@@ -420,13 +420,17 @@ MAX_NAME = 40
 # A spreadsheet takes text beginning with one of these for a formula: =cmd|'/C calc'!A0
 # typed into a form would run when the exported workbook is opened elsewhere.
 _FORMULA_START = ("=", "+", "-", "@")
+_FORMULA_CHARS = "=+-@"
 
 
 def _shape_findings(person: Person, path: tuple[str | int, ...]) -> list[Finding]:
     """Text that is no name, title or office: a formula, or a name far too long."""
     out: list[Finding] = []
     for field in ("name", "title", "office"):
-        value = (getattr(person, field) or "").strip()
+        value = getattr(person, field)
+        if not value or (value[0] not in _FORMULA_CHARS and not value[0].isspace()):
+            continue  # nearly always: starts with a character no formula starts with
+        value = value.strip()
         if len(value) > 1 and value.startswith(_FORMULA_START):
             out.append(
                 warning(

@@ -696,3 +696,21 @@ def test_script_ends_at_once_with_its_output_whole(tmp_path: Path) -> None:
     done = subprocess.run([*script, "validate", str(bad)], capture_output=True, env=env)
     assert done.returncode == 1
     assert "是否应为：市公安局" in done.stdout.decode("utf-8") + done.stderr.decode("utf-8")
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from(" \t\r\n#a\u3000\x0b\x0c\x1c\x85\u2028#"), st.characters()
+        ),
+        max_size=30,
+    )
+)
+def test_content_found_as_the_lines_said(text: str) -> None:
+    """parse finds a line with content without splitting the file into lines: the same
+    answer as looking at every line (blank, or only a comment, or neither)."""
+    from cdo_cli.yaml_errors import yaml_lines
+
+    by_lines = any(ln.strip() and not ln.lstrip().startswith("#") for ln in yaml_lines(text))
+    assert bool(loading._CONTENT.search(text)) == by_lines
