@@ -93,6 +93,7 @@ class Item(NamedTuple):
 
 
 FIELDS: list[str] = list(Item._fields)
+_make = Item._make  # an Item from a tuple of its fields in order (no keyword binding)
 NO_DUE = "文件未规定期限"  # due_text of a filing whose document gives no date, nor words for it
 
 AS_OF_MIN = dt.date(FIRST_YEAR, 1, 1)
@@ -187,45 +188,35 @@ def _scheme_items(
         role = scheme.role(obligation.role) if obligation.role else None
         dates = due.dates(horizon)
         unfiled = [_standing(day, None, as_of, horizon) for _, day in dates]
+        # Items are built as tuples in Item's field order, from the parts every unit's
+        # item for this duty and period shares: a province has 900,000 of them.
+        head = (scheme.id, scheme.city)
+        parts = [
+            (
+                obligation.id, obligation.title, period, obligation.role,
+                role.name if role else None, day, due.text, due.assumed, due.assumption,
+            )
+            for period, day in dates
+        ]  # fmt: skip
+        tail = (
+            obligation.owed_to, obligation.owner_assumed, obligation.owner_assumption,
+            obligation.recipient_assumed, obligation.recipient_assumption,
+        )  # fmt: skip
+        entries = roster.entries if roster is not None else {}
         for unit in owing_units(scheme, obligation, roster):
             # A unit brought into scope later (Unit.effective) owes what falls due from then.
             spans = unit.effective
-            entry = roster.entry(unit) if roster is not None else None
-            filed = _first_filings(entry.filings, obligation, as_of) if entry else {}
+            found = entries.get(unit.name)
+            filed = _first_filings(found[1].filings, obligation, as_of) if found else {}
             rank = o_index * len(scheme.units) + unit_order[unit.name]
-            for (period, day), standing in zip(dates, unfiled, strict=True):
+            named = (*head, unit.name)
+            for (period, day), standing, part in zip(dates, unfiled, parts, strict=True):
                 if spans is not None and not spans.contains(day):
                     continue
                 filed_on = filed.get(period)
                 if filed_on is not None:
                     standing = _standing(day, filed_on, as_of, horizon)
-                status, days_overdue, days_left, filed_at, days_late = standing
-                items.append(
-                    Item(
-                        scheme=scheme.id,
-                        city=scheme.city,
-                        unit=unit.name,
-                        obligation=obligation.id,
-                        title=obligation.title,
-                        period=period,
-                        role=obligation.role,
-                        role_name=role.name if role else None,
-                        due=day,
-                        due_text=due.text,
-                        assumed=due.assumed,
-                        assumption=due.assumption,
-                        status=status,
-                        days_overdue=days_overdue,
-                        days_left=days_left,
-                        filed_on=filed_at,
-                        days_late=days_late,
-                        owed_to=obligation.owed_to,
-                        owner_assumed=obligation.owner_assumed,
-                        owner_assumption=obligation.owner_assumption,
-                        recipient_assumed=obligation.recipient_assumed,
-                        recipient_assumption=obligation.recipient_assumption,
-                    )
-                )
+                items.append(_make(named + part + standing + tail))
                 keys.append(day.toordinal() * stride + rank)
     order = sorted(range(len(items)), key=keys.__getitem__)
     return [items[i] for i in order] + _undated_items(scheme, roster, as_of)
@@ -241,11 +232,13 @@ def owing_units(scheme: Scheme, obligation: Obligation, roster: LoadedRoster | N
     if roster is None:
         return scheme.select(selector)
     owing = []
+    entries = roster.entries
     for unit in scheme.units:
-        entry = roster.entry(unit)
+        found = entries.get(unit.name)  # roster.entry(unit), for every unit of a province
+        entry = found[1] if found else None
         if entry is None and scheme.minimums and scheme.minimums_choosing(unit):
             continue
-        if selector.matches(unit, entry.attributes if entry is not None else None):
+        if selector.state(unit, entry.attributes if entry is not None else None) is True:
             owing.append(unit)
     return owing
 

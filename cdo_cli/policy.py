@@ -207,17 +207,22 @@ class Selector(Strict):
         attribute nobody has stated (the roster's ``attributes``, else the scheme's unit)."""
         if unit.name in self.units:
             return True
-        if not self.filters():
+        # Asked for every unit of a province, per duty and per post: the fields are read
+        # once each, without filters() (the same test).
+        kinds, tags, pilot, wanted_attributes, under = (
+            self.kinds, self.tags, self.pilot, self.attributes, self.under
+        )  # fmt: skip
+        if not (kinds or tags or pilot is not None or wanted_attributes or under):
             return False
         if not (
-            (not self.kinds or unit.kind in self.kinds)
-            and (not self.tags or bool(set(self.tags) & set(unit.tags)))
-            and (self.pilot is None or unit.pilot == self.pilot)
-            and (not self.under or unit.is_under(self.under))
+            (not kinds or unit.kind in kinds)
+            and (not tags or bool(set(tags) & set(unit.tags)))
+            and (pilot is None or unit.pilot == pilot)
+            and (not under or unit.is_under(under))
         ):
             return False
         unknown = False
-        for key, wanted in self.attributes.items():
+        for key, wanted in wanted_attributes.items():
             have = (attributes or {}).get(key, unit.attributes.get(key))
             if have is None:
                 unknown = True
