@@ -369,9 +369,10 @@ def render_documents(
     units = _units_for(scheme, form, dept, all_units)
     # Word files for a province: built on every core (helpers.py), started now so that
     # they are ready by the time the forms are filled.
-    with Helpers(len(units) if fmt == "docx" else 0) as helpers:
+    chunk = functools.partial(render_chunk, fmt=fmt, today=today)
+    with Helpers(chunk, len(units) if fmt == "docx" else 0) as helpers:
         filled = [build_form(scheme, form, u, roster, redact) for u in units]
-        datas = helpers.map_chunks(functools.partial(render_chunk, fmt=fmt, today=today), filled)
+        datas = helpers.map(filled)
     digits = len(str(len(filled)))
     numbers = [f"{i:0{digits}d}" if all_units else None for i in range(1, len(filled) + 1)]
     names = unique_names([file_name(f, fmt, n) for f, n in zip(filled, numbers, strict=True)])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,47 +23,111 @@ from cdo_cli.helpers import Helpers, helper_count
 
 
 def square_all(items: Sequence[int]) -> list[tuple[int, int]]:
-    """Each item squared, with the process that did it."""
+    """Each item squared (half a millisecond each), with the process that did it."""
+    import time
+
+    time.sleep(0.0005 * len(items))
     return [(i * i, os.getpid()) for i in items]
 
 
 def die_in_helper(items: Sequence[int]) -> list[int]:
     """Ends a helper process outright (as the out-of-memory killer would)."""
     import multiprocessing
+    import time
 
     if multiprocessing.parent_process() is not None:
         os._exit(3)
+    time.sleep(0.002 * len(items))
     return [i + 1 for i in items]
+
+
+def fail_on_13(items: Sequence[int]) -> list[int]:
+    """A bug: fails on one item, wherever it runs."""
+    import time
+
+    time.sleep(0.002 * len(items))
+    if 13 in items:
+        raise ZeroDivisionError("13")
+    return [i for i in items]
+
+
+def slow_square(items: Sequence[int]) -> list[int]:
+    import time
+
+    time.sleep(0.002 * len(items))
+    return [i * i for i in items]
 
 
 def test_chunks_over_a_helper_come_back_in_order_and_both_did_some() -> None:
     items = list(range(2000))
-    with Helpers(len(items), least=0, helpers=1) as pool:
-        out = pool.map_chunks(square_all, items, chunk=10)
+    with Helpers(square_all, len(items), least=0, helpers=1) as pool:
+        assert pool._helpers  # started at once
+        out = pool.map(items)
     assert [v for v, _ in out] == [i * i for i in items]
     workers = {pid for _, pid in out}
-    assert os.getpid() in workers  # this process took the chunks nobody had begun
-    assert len(workers) == 2  # and the helper did its share
+    assert os.getpid() in workers  # this process worked from the front
+    assert len(workers) == 2  # and the helper from the back
 
 
-def test_a_helper_that_dies_leaves_its_chunks_to_this_process() -> None:
+def test_a_helper_that_dies_leaves_its_work_to_this_process() -> None:
     items = list(range(300))
-    with Helpers(len(items), least=0, helpers=1) as pool:
-        out = pool.map_chunks(die_in_helper, items, chunk=7)
+    with Helpers(die_in_helper, len(items), least=0, helpers=2) as pool:
+        out = pool.map(items)
+        processes = [h.process for h in pool._helpers]
+        assert any(h.gone for h in pool._helpers)  # a helper took a chunk, and died
     assert out == [i + 1 for i in items]
+    assert not any(p.is_alive() for p in processes)  # none left behind
 
 
-def test_no_helpers_for_a_small_batch_or_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    with Helpers(10) as pool:
-        assert pool._pool is None
-        assert pool.map_chunks(square_all, [1, 2, 3], chunk=2) == [
-            (1, os.getpid()), (4, os.getpid()), (9, os.getpid())
-        ]  # fmt: skip
+def test_a_failure_in_a_helper_is_met_here_as_it_would_be_alone() -> None:
+    items = list(range(200))
+    with pytest.raises(ZeroDivisionError), Helpers(fail_on_13, 200, least=0, helpers=1) as pool:
+        pool.map(items[::-1])  # 13 lies at the back, in a helper's chunk
+    assert pool._helpers == []  # stopped on the way out
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name == "nt", reason="POSIX signals")
+def test_helpers_leave_ctrl_c_to_this_process() -> None:
+    """Ctrl+C reaches every process on the console: helpers ignore it (no traceback of
+    theirs), this process stops them."""
+    import time
+
+    with Helpers(slow_square, 500, least=0, helpers=1) as pool:
+        assert pool.map(list(range(400))) == [i * i for i in range(400)]
+        assert pool._helpers[0].ready  # past its start (where Python's own handler stands)
+        helper = pool._helpers[0].process
+        os.kill(helper.pid, signal.SIGINT)
+        time.sleep(0.3)
+        assert helper.is_alive()
+        assert pool.map(list(range(500))) == [i * i for i in range(500)]
+    assert not helper.is_alive()
+
+
+def test_no_helpers_for_a_small_batch_one_core_or_a_frozen_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with Helpers(square_all, 10) as pool:
+        assert pool._helpers == []
+        assert pool.map([1, 2, 3]) == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())]
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert helper_count() == 0
-    with Helpers(100_000) as pool:
-        assert pool._pool is None
+    monkeypatch.undo()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert helper_count() == 0
+
+
+def test_helpers_that_cannot_start_leave_the_work_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Process creation refused (an antivirus, a policy, no memory): work alone."""
+    import multiprocessing.context
+
+    def refuse(self: object) -> None:
+        raise PermissionError(13, "拒绝访问")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refuse)
+    with Helpers(square_all, 1000, least=0, helpers=2) as pool:
+        assert pool._helpers == []
+        assert [v for v, _ in pool.map(list(range(1000)))] == [i * i for i in range(1000)]
 
 
 def test_render_all_with_helpers_gives_the_bytes_of_one_process(

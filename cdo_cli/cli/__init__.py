@@ -38,6 +38,9 @@ def main() -> None:
     """
     import os
 
+    from ..gc_pause import script_ends_with_command
+
+    script_ends_with_command()
     try:
         app()
     except SystemExit as exc:
