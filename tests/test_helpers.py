@@ -58,10 +58,24 @@ def slow_square(items: Sequence[int]) -> list[int]:
     return [i * i for i in items]
 
 
+def _ready(pool: Helpers, timeout: float = 120) -> None:
+    """Wait until every helper has said it is ready: starting one takes ~0.3 s, and much
+    longer on a busy machine, where the work could otherwise be done before it is."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    for helper in pool._helpers:
+        while not helper.ready:
+            assert time.monotonic() < deadline, "a helper did not start"
+            if helper.conn.poll(0.05):
+                pool._receive(helper, [], [])
+
+
 def test_chunks_over_a_helper_come_back_in_order_and_both_did_some() -> None:
     items = list(range(2000))
     with Helpers(square_all, len(items), least=0, helpers=1) as pool:
         assert pool._helpers  # started at once
+        _ready(pool)
         out = pool.map(items)
     assert [v for v, _ in out] == [i * i for i in items]
     workers = {pid for _, pid in out}
@@ -72,6 +86,7 @@ def test_chunks_over_a_helper_come_back_in_order_and_both_did_some() -> None:
 def test_a_helper_that_dies_leaves_its_work_to_this_process() -> None:
     items = list(range(300))
     with Helpers(die_in_helper, len(items), least=0, helpers=2) as pool:
+        _ready(pool)
         out = pool.map(items)
         processes = [h.process for h in pool._helpers]
         assert any(h.gone for h in pool._helpers)  # a helper took a chunk, and died
@@ -82,6 +97,7 @@ def test_a_helper_that_dies_leaves_its_work_to_this_process() -> None:
 def test_a_failure_in_a_helper_is_met_here_as_it_would_be_alone() -> None:
     items = list(range(200))
     with pytest.raises(ZeroDivisionError), Helpers(fail_on_13, 200, least=0, helpers=1) as pool:
+        _ready(pool)
         pool.map(items[::-1])  # 13 lies at the back, in a helper's chunk
     assert pool._helpers == []  # stopped on the way out
 
@@ -93,8 +109,8 @@ def test_helpers_leave_ctrl_c_to_this_process() -> None:
     import time
 
     with Helpers(slow_square, 500, least=0, helpers=1) as pool:
-        assert pool.map(list(range(400))) == [i * i for i in range(400)]
-        assert pool._helpers[0].ready  # past its start (where Python's own handler stands)
+        _ready(pool)  # past its start (where Python's own handler still stands)
+        assert pool.map(list(range(100))) == [i * i for i in range(100)]
         helper = pool._helpers[0].process
         os.kill(helper.pid, signal.SIGINT)
         time.sleep(0.3)
