@@ -25,9 +25,11 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
+
+T = TypeVar("T")
 
 # Where text goes in a stencil: private-use characters, which lxml writes as they are.
 _MARK = "\ue000"
@@ -82,24 +84,15 @@ class RowStencils:
         ``build`` says they take; ``build(parent)`` appends them to ``parent``."""
         found = self._parts.get(key)
         if found is None:
-            root = etree.Element(f"{{{_NS}}}document", nsmap={"w": _NS})
-            height = build(root)
-            text = etree.tostring(root, encoding="unicode")
-            start = text.index(">") + 1
-            end = text.rindex("</w:document>")
-            found = self._parts[key] = (text[start:end], height)
+            found = self._parts[key] = _inner_xml(build)
         return found
 
     def table(self, widths: tuple[str, ...]) -> str:
         """A table's start as XML text, up to its first row (``build_table`` makes it)."""
         head = self._tables.get(widths)
         if head is None:
-            root = etree.Element(f"{{{_NS}}}document", nsmap={"w": _NS})
-            self.build_table(root, widths)
-            text = etree.tostring(root, encoding="unicode")
-            start = text.index("<w:tbl>")
-            end = text.rindex("</w:tbl>")
-            head = self._tables[widths] = text[start:end]
+            text, _ = _inner_xml(lambda root: self.build_table(root, widths))
+            head = self._tables[widths] = text[: text.rindex("</w:tbl>")]
         return head
 
     def row(self, cells: Sequence[str], shape: tuple[Any, ...]) -> str | None:
@@ -128,18 +121,31 @@ class RowStencils:
         return "".join(out)
 
     def _make(self, shape: tuple[Any, ...], counts: list[int]) -> list[str]:
-        root = etree.Element(f"{{{_NS}}}document", nsmap={"w": _NS})
-        tbl = etree.SubElement(root, f"{{{_NS}}}tbl")
         cells = ["\n".join([_MARK] * n) for n in counts]
-        self.build(tbl, cells, *shape)
-        (tr,) = list(tbl)
-        text = etree.tostring(root, encoding="unicode")
+        rows: list[Any] = []
+
+        def one_row(root: Any) -> None:
+            tbl = etree.SubElement(root, f"{{{_NS}}}tbl")
+            self.build(tbl, cells, *shape)
+            rows.extend(tbl)
+
+        text, _ = _inner_xml(one_row)
         start = text.index("<w:tr")
         end = text.rindex("</w:tr>") + len("</w:tr>")
         pieces = _LINE.split(text[start:end])
-        if len(pieces) != sum(counts) + 1 or tr.tag != f"{{{_NS}}}tr":
+        if len(pieces) != sum(counts) + 1 or [r.tag for r in rows] != [f"{{{_NS}}}tr"]:
             raise AssertionError("a row stencil did not come out as one row")  # pragma: no cover
         return pieces
+
+
+def _inner_xml(build: Callable[[Any], T]) -> tuple[str, T]:
+    """What ``build(root)`` appends to an empty ``w:document``, serialized as it will stand
+    inside a document (the ``w`` prefix declared on the root, not on each element), and
+    what ``build`` returned."""
+    root = etree.Element(f"{{{_NS}}}document", nsmap={"w": _NS})
+    result = build(root)
+    text = etree.tostring(root, encoding="unicode")
+    return text[text.index(">") + 1 : text.rindex("</w:document>")], result
 
 
 # ---------------------------------------------------------------- zip

@@ -202,12 +202,11 @@ def _scheme_items(
             obligation.owed_to, obligation.owner_assumed, obligation.owner_assumption,
             obligation.recipient_assumed, obligation.recipient_assumption,
         )  # fmt: skip
-        entries = roster.entries if roster is not None else {}
         for unit in owing_units(scheme, obligation, roster):
             # A unit brought into scope later (Unit.effective) owes what falls due from then.
             spans = unit.effective
-            found = entries.get(unit.name)
-            filed = _first_filings(found[1].filings, obligation, as_of) if found else {}
+            entry = roster.entry(unit) if roster is not None else None
+            filed = _first_filings(entry.filings, obligation, as_of) if entry else {}
             rank = o_index * len(scheme.units) + unit_order[unit.name]
             named = (*head, unit.name)
             for (period, day), standing, part in zip(dates, unfiled, parts, strict=True):
@@ -232,10 +231,8 @@ def owing_units(scheme: Scheme, obligation: Obligation, roster: LoadedRoster | N
     if roster is None:
         return scheme.select(selector)
     owing = []
-    entries = roster.entries
     for unit in scheme.units:
-        found = entries.get(unit.name)  # roster.entry(unit), for every unit of a province
-        entry = found[1] if found else None
+        entry = roster.entry(unit)
         if entry is None and scheme.minimums and scheme.minimums_choosing(unit):
             continue
         if selector.state(unit, entry.attributes if entry is not None else None) is True:

@@ -207,13 +207,12 @@ class Selector(Strict):
         attribute nobody has stated (the roster's ``attributes``, else the scheme's unit)."""
         if unit.name in self.units:
             return True
-        # Asked for every unit of a province, per duty and per post: the fields are read
-        # once each, without filters() (the same test).
+        if not self.filters():
+            return False
+        # Asked for every unit of a province, per duty and per post: each field read once.
         kinds, tags, pilot, wanted_attributes, under = (
             self.kinds, self.tags, self.pilot, self.attributes, self.under
         )  # fmt: skip
-        if not (kinds or tags or pilot is not None or wanted_attributes or under):
-            return False
         if not (
             (not kinds or unit.kind in kinds)
             and (not tags or bool(set(tags) & set(unit.tags)))

@@ -420,7 +420,7 @@ MAX_NAME = 40
 # A spreadsheet takes text beginning with one of these for a formula: =cmd|'/C calc'!A0
 # typed into a form would run when the exported workbook is opened elsewhere.
 _FORMULA_START = ("=", "+", "-", "@")
-_FORMULA_CHARS = "=+-@"
+_FORMULA_CHARS = "".join(_FORMULA_START)
 
 
 def _shape_findings(person: Person, path: tuple[str | int, ...]) -> list[Finding]:
