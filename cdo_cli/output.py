@@ -371,11 +371,6 @@ def _lexists(path: Path) -> bool:
     return True
 
 
-def _create(path: Path, data: bytes) -> None:
-    """Create ``path`` with ``data``; FileExistsError if the name is taken, never half a file."""
-    _commit_new(_write_temp(path.parent, data), path, data)
-
-
 def _commit_new(temp: Path, path: Path, data: bytes) -> None:
     """Give the synced temporary file ``temp`` the name ``path``, if the name is free."""
     try:
@@ -400,12 +395,6 @@ def _create_excl(path: Path, data: bytes) -> None:
     os.close(fd)
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Replace ``path`` atomically. A symbolic link that appeared since the check is
-    replaced itself, never written through."""
-    _commit_replace(_write_temp(path.parent, data), path)
-
-
 def _commit_replace(temp: Path, path: Path) -> None:
     """Put the synced temporary file ``temp`` in the place of ``path`` (keeping its mode)."""
     mode = _mode_of(path)
@@ -424,19 +413,6 @@ def _mode_of(path: Path) -> int | None:
     except OSError:
         return None
     return stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else None
-
-
-def _write_temp(folder: Path, data: bytes) -> Path:
-    """``data`` in a new, synced ``.cdo-<pid>-<random>.tmp`` in ``folder``."""
-    temp, fd = _stage(folder, data)
-    try:
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        _unlink_quietly(temp)
-        raise
-    os.close(fd)
-    return temp
 
 
 def _stage(folder: Path, data: bytes) -> tuple[Path, int]:

@@ -257,8 +257,10 @@ def test_hard_links_unsupported_falls_back(tmp_path: Path, monkeypatch: pytest.M
     target = tmp_path / "a.md"
     assert write_files([NewFile(target, b"ours")]) == [target]
     assert target.read_bytes() == b"ours"
+    temp, fd = output._stage(tmp_path, b"again")
+    os.close(fd)
     with pytest.raises(FileExistsError):
-        output._create(target, b"again")  # O_EXCL refuses too
+        output._commit_new(temp, target, b"again")  # O_EXCL refuses too
     assert target.read_bytes() == b"ours"
     assert _temps(tmp_path) == []
 
