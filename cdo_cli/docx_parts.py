@@ -174,13 +174,19 @@ def footer_references(sect_pr: Any) -> None:
         sect_pr.insert(0, reference)
 
 
+def w_element(parent: Any, tag: str, **attrs: str) -> Any:
+    """A ``w:tag`` element with ``w:`` attributes, under ``parent`` if given."""
+    attributes = {f"{_W}{k}": v for k, v in attrs.items()}
+    if parent is None:
+        return etree.Element(f"{_W}{tag}", attributes)
+    return etree.SubElement(parent, f"{_W}{tag}", attributes)
+
+
 def page_number_footer(odd: bool) -> bytes:
     """A footer with the page number as GB/T 9704 places it: ``— 1 —`` in 4号宋体, on odd
     pages at the right one character in, on even pages at the left one character in."""
 
-    def el(parent: Any, tag: str, **attrs: str) -> Any:
-        return etree.SubElement(parent, f"{_W}{tag}", {f"{_W}{k}": v for k, v in attrs.items()})
-
+    el = w_element
     footer = etree.Element(f"{_W}ftr", nsmap={"w": _NS})
     p = el(footer, "p")
     ppr = el(p, "pPr")

@@ -183,7 +183,7 @@ class _Body:
 
     def el(self, parent: Any, tag: str, **attrs: str) -> Any:
         """A child element ``w:tag`` with ``w:`` attributes."""
-        return etree.SubElement(parent, f"{_W}{tag}", {f"{_W}{k}": v for k, v in attrs.items()})
+        return docx_parts.w_element(parent, tag, **attrs)
 
     def paragraph(
         self,

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .docx_layout import LAYOUT, fit_text, pt_mm, text_width_em
+from .docx_parts import w_element as _el
 from .docx_render import base_docx, set_fonts
 from .outlines import number_text
 from .report_data import (
@@ -471,16 +472,6 @@ class _Writer:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-
-def _el(parent: Any, tag: str, **attrs: str) -> Any:
-    """A ``w:tag`` element with ``w:`` attributes, under ``parent`` if given."""
-    from lxml import etree
-
-    attributes = {f"{_W}{k}": v for k, v in attrs.items()}
-    if parent is None:
-        return etree.Element(f"{_W}{tag}", attributes)
-    return etree.SubElement(parent, f"{_W}{tag}", attributes)
 
 
 def _widths(
